@@ -47,6 +47,7 @@ struct failure {
   std::string request_id;          // x-amz-request-id, x-ms-request-id, x-guploader-uploadid, ferry's own
   int attempts = 0;                // how many times the request was sent
   long retry_after_ms = -1;        // from Retry-After / x-ms-retry-after-ms, when the server said
+  bool request_sent = false;       // some request byte reached the wire: a non-idempotent request may have applied
 
   failure() = default;
   failure(error k, std::string msg) : kind(k), message(std::move(msg)) {}

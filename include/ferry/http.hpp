@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ferry/error.hpp"
+#include "ferry/retry.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -133,5 +134,13 @@ class client {
 // Turns a non-success HTTP status into a failure: kind from the status, Retry-After honoured,
 // request id copied. Providers refine service_code/message from the body afterwards.
 failure status_failure(const request& req, const response& resp);
+
+// Maps a non-2xx response to a failure; providers pass one that parses their error body (S3 XML, Azure XML, JSON).
+using failure_mapper = std::function<failure(const request&, const response&)>;
+
+// Sends a buffered request, retrying per policy (with sleeps on the client's executor). Returns the 2xx response,
+// or the last failure with its attempt count. The request body must be replayable (body_source::rewind).
+boost::asio::awaitable<result<response>> send_with_retry(client& c, request req, retry_policy& policy,
+                                                         failure_mapper map = status_failure);
 
 }  // namespace ferry::http
