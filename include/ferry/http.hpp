@@ -88,6 +88,9 @@ struct response {
 
 // Receives a 2xx response body as it arrives. Returning a failure aborts the request.
 using body_sink = std::function<result<void>(std::span<const std::byte>)>;
+// Sees a 2xx response head before any body byte reaches the sink; returning a failure aborts the request
+// (e.g. a ranged GET answered with 200 or with the wrong Content-Range must not be written anywhere).
+using head_check = std::function<result<void>(const struct response&)>;
 
 struct client_options {
   std::size_t max_connections = 256;          // global cap across hosts
@@ -119,7 +122,7 @@ class client {
   boost::asio::awaitable<result<response>> send(request req);
   // Streams a 2xx body into sink; any other status is returned with its body buffered for parsing.
   // A non-2xx status is not a failure here: the caller maps it (see status_failure).
-  boost::asio::awaitable<result<response>> send(request req, body_sink sink);
+  boost::asio::awaitable<result<response>> send(request req, body_sink sink, head_check check = nullptr);
 
   const client_options& options() const noexcept;
   boost::asio::any_io_executor get_executor() const noexcept;

@@ -180,7 +180,7 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
     wake_one(key);
   }
 
-  asio::awaitable<result<response>> send(const request& req, const body_sink* sink) {
+  asio::awaitable<result<response>> send(const request& req, const body_sink* sink, const head_check* check) {
     std::string key = pool_key(req.address);
     // A reused keep-alive connection may have been closed by the server while idle; if it fails before any
     // response byte, the request never reached the application, so one fresh connection is tried.
@@ -194,7 +194,7 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
         co_return f;
       }
       exchange_state st;
-      auto resp = co_await (*conn)->exchange(req, sink, options, st);
+      auto resp = co_await (*conn)->exchange(req, sink, check, options, st);
       if (resp && st.reusable) {
         ++(*conn)->requests_served;
         release(key, std::move(*conn));
@@ -222,10 +222,12 @@ client::client(asio::any_io_executor ex, client_options options)
 
 client::~client() = default;
 
-asio::awaitable<result<response>> client::send(request req) { co_return co_await impl_->send(req, nullptr); }
+asio::awaitable<result<response>> client::send(request req) {
+  co_return co_await impl_->send(req, nullptr, nullptr);
+}
 
-asio::awaitable<result<response>> client::send(request req, body_sink sink) {
-  co_return co_await impl_->send(req, &sink);
+asio::awaitable<result<response>> client::send(request req, body_sink sink, head_check check) {
+  co_return co_await impl_->send(req, &sink, &check);
 }
 
 const client_options& client::options() const noexcept { return impl_->options; }

@@ -92,7 +92,7 @@ struct connection::impl {
 
   template <class Stream>
   asio::awaitable<result<response>> run(Stream& s, const request& req, const body_sink* sink,
-                                        const client_options& opt, exchange_state& st);
+                                        const head_check* check, const client_options& opt, exchange_state& st);
 };
 
 connection::connection(asio::any_io_executor ex, std::shared_ptr<asio::ssl::context> tls, std::string host)
@@ -144,15 +144,18 @@ asio::awaitable<result<void>> connection::connect(const asio::ip::tcp::resolver:
 }
 
 asio::awaitable<result<response>> connection::exchange(const request& req, const body_sink* sink,
-                                                       const client_options& options, exchange_state& state) {
+                                                       const head_check* check, const client_options& options,
+                                                       exchange_state& state) {
   if (impl_->io_buffer.size() != options.read_buffer_size) impl_->io_buffer.resize(options.read_buffer_size);
-  if (auto* s = std::get_if<tls_stream>(&impl_->stream)) co_return co_await impl_->run(*s, req, sink, options, state);
-  co_return co_await impl_->run(std::get<tcp_stream>(impl_->stream), req, sink, options, state);
+  if (auto* s = std::get_if<tls_stream>(&impl_->stream))
+    co_return co_await impl_->run(*s, req, sink, check, options, state);
+  co_return co_await impl_->run(std::get<tcp_stream>(impl_->stream), req, sink, check, options, state);
 }
 
 template <class Stream>
 asio::awaitable<result<response>> connection::impl::run(Stream& s, const request& req, const body_sink* sink,
-                                                        const client_options& opt, exchange_state& st) {
+                                                        const head_check* check, const client_options& opt,
+                                                        exchange_state& st) {
   boost::system::error_code ec;
   auto& tcp = lowest();
   auto aw = [&] { return asio::redirect_error(asio::use_awaitable, ec); };
@@ -269,6 +272,9 @@ asio::awaitable<result<response>> connection::impl::run(Stream& s, const request
     if (target.overflowed() && !success) return resp;  // error body too long: keep what we have
     return f;
   };
+  if (success && sink && check && *check) {
+    if (auto r = (*check)(resp); !r) co_return stop_early(r.error());
+  }
 
   if (parser->is_done()) {
     // HEAD, 204, 304: no body.

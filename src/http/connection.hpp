@@ -30,7 +30,8 @@ class connection {
                                                const client_options& options);
   // sink == nullptr: buffer the body into the response (up to options.max_buffered_body).
   boost::asio::awaitable<result<response>> exchange(const request& req, const body_sink* sink,
-                                                    const client_options& options, exchange_state& state);
+                                                    const head_check* check, const client_options& options,
+                                                    exchange_state& state);
   void close() noexcept;
 
   std::chrono::steady_clock::time_point last_used;

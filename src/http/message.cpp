@@ -88,7 +88,7 @@ std::string response::request_id() const {
 
 failure status_failure(const request& req, const response& resp) {
   failure f(kind_for_status(resp.status),
-            req.method + " " + req.address.redacted() + " returned HTTP " + std::to_string(resp.status));
+            req.method + " " + req.address.redacted() + " failed");
   f.http_status = resp.status;
   f.request_id = resp.request_id();
   f.retry_after_ms = retry_after_ms(resp.headers);

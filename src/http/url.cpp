@@ -52,7 +52,10 @@ std::string url::host_header() const {
     h = host;
   }
   bool default_port = (scheme == "https" && port == 443) || (scheme == "http" && port == 80);
-  if (!default_port) h += ":" + std::to_string(port);
+  if (!default_port) {
+    h.push_back(':');
+    h.append(std::to_string(port));
+  }
   return h;
 }
 
