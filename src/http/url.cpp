@@ -33,6 +33,9 @@ result<url> url::parse(std::string_view text) {
     out.port = out.scheme == "https" ? 443 : 80;
   }
   out.target = std::string(u.encoded_path());
+  // Boost.URL 1.81 reads "host:12ab/" as port 12 and path "ab/": a path after an authority must start with '/'.
+  if (!out.target.empty() && out.target.front() != '/')
+    return failure(error::invalid_argument, "malformed host or port in URL '" + std::string(text.substr(0, 200)) + "'");
   if (out.target.empty()) out.target = "/";
   if (u.has_query()) {
     out.target += '?';

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine (run as root, or with sudo available):
+#   bash cmake/setup.sh main   install packages, build, run the main job on the embedded default
+#   bash cmake/setup.sh test   install packages, build (Release and Debug+ASan/UBSan), run every test suite
+#   bash cmake/setup.sh deps   only install packages (idempotent, seconds when all are present)
+#   bash cmake/setup.sh build  only configure and build Release into build/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+packages=(cmake ninja-build g++ pkg-config ccache mold
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
+  libssl-dev libxxhash-dev libzstd-dev libcli11-dev libpugixml-dev ca-certificates)
+
+install_deps() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then return 0; fi
+  echo "setup: installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {  # build DIR [extra cmake args...]
+  local dir=$1; shift
+  cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$(nproc)"
+}
+
+main_job() {
+  build "$root/build" -DCMAKE_BUILD_TYPE=Release
+  bash "$root/cmake/main-job.sh" "$root/build"
+}
+
+run_tests() {
+  build "$root/build" -DCMAKE_BUILD_TYPE=Release
+  echo "setup: running the test suites (Release)"
+  (cd "$root/build" && ctest --output-on-failure -j "$(nproc)")
+  build "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DFERRY_SANITIZE=ON
+  echo "setup: running the test suites (Debug + AddressSanitizer/UndefinedBehaviorSanitizer)"
+  (cd "$root/build-asan" && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$(nproc)")
+}
+
+case "${1:-}" in
+  deps) install_deps ;;
+  build) install_deps; build "$root/build" -DCMAKE_BUILD_TYPE=Release ;;
+  main) install_deps; main_job ;;
+  test) install_deps; run_tests ;;
+  *) echo "usage: bash cmake/setup.sh main|test|deps|build" >&2; exit 2 ;;
+esac
