@@ -124,11 +124,14 @@ struct download {
                                                     std::to_string(head.status));
         auto cr_text = head.headers.find("content-range");
         auto cr = cr_text ? parse_content_range(*cr_text) : std::nullopt;
-        if (!cr || cr->unsatisfied || cr->first != expected_first || cr->last > last)
+        auto wrong_range = [&] {
           return failure(error::protocol_error, "server answered a ranged GET with a wrong Content-Range '" +
                                                     std::string(cr_text.value_or("(none)")) + "'");
+        };
+        if (!cr || cr->unsatisfied || cr->first != expected_first) return wrong_range();
         if (discover && expected_first == first) {
           size = cr->total;
+          last = std::min(last, size - 1);  // the object may be shorter than the first part
           if (auto e = head.headers.find("etag")) etag = std::string(*e);
           declared = transfer::find_declared_digest(head);
           if (auto r = file.preallocate(size); !r) return r.error();
@@ -139,6 +142,7 @@ struct download {
           return failure(error::precondition_failed, "object changed during the download (ETag " + etag +
                                                          " became " + std::string(*e) + ")");
         }
+        if (cr->last != last) return wrong_range();
         return {};
       };
       http::body_sink sink = [&](std::span<const std::byte> bytes) -> result<void> {

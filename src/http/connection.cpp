@@ -47,7 +47,12 @@ bool is_ip_literal(const std::string& host) {
 
 failure wire_failure(const boost::system::error_code& ec, const request& req, const char* phase) {
   failure f = make_failure(ec, std::string(phase) + " " + req.method + " " + req.address.redacted());
-  if (ec == beast::error::timeout) f.kind = error::timeout;
+  // beast::tcp_stream's deadline ends a pending operation with timeout, or, on some paths, operation_aborted.
+  // ferry never cancels a request any other way yet, so both mean "the deadline passed".
+  if (ec == beast::error::timeout || ec == asio::error::operation_aborted) {
+    f.kind = error::timeout;
+    f.message = std::string(phase) + " " + req.method + " " + req.address.redacted() + " timed out";
+  }
   if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) f.kind = error::connection_failed;
   if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() && f.kind == error::io_error) f.kind = error::protocol_error;
   return f;
