@@ -3,7 +3,7 @@
 #include "signing/encoding.hpp"
 
 #include <CLI/CLI.hpp>
-#include <boost/json/object.hpp>
+#include <boost/json/string_view.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <charconv>
@@ -104,17 +104,17 @@ void progress_printer::finish() {
 void print_report(const transfer_report& r, bool json) {
   double mbps = r.seconds > 0 ? r.bytes / r.seconds / 1e6 : 0;
   if (json) {
-    boost::json::object o;
-    o["source"] = r.source;
-    o["destination"] = r.destination;
-    o["bytes"] = r.bytes;
-    o["seconds"] = r.seconds;
-    o["mb_per_s"] = std::round(mbps * 10) / 10;
-    o["parts"] = r.parts;
-    o["retries"] = r.retries;
-    if (!r.xxh3.empty()) o["xxh3"] = r.xxh3;
-    if (!r.verified_against.empty()) o["verified_against"] = r.verified_against;
-    std::printf("%s\n", boost::json::serialize(o).c_str());
+    // Built by hand so numbers print plainly (Boost.JSON writes doubles as 2.08E0); strings go through Boost.JSON
+    // for escaping.
+    auto str = [](const std::string& v) { return boost::json::serialize(boost::json::string_view(v)); };
+    char numbers[160];
+    std::snprintf(numbers, sizeof numbers, "\"bytes\":%llu,\"seconds\":%.4f,\"mb_per_s\":%.1f,\"parts\":%u,\"retries\":%u",
+                  static_cast<unsigned long long>(r.bytes), r.seconds, mbps, r.parts, r.retries);
+    std::string line = "{\"source\":" + str(r.source) + ",\"destination\":" + str(r.destination) + "," + numbers;
+    if (!r.xxh3.empty()) line += ",\"xxh3\":" + str(r.xxh3);
+    if (!r.verified_against.empty()) line += ",\"verified_against\":" + str(r.verified_against);
+    line += "}";
+    std::printf("%s\n", line.c_str());
     std::fflush(stdout);
     return;
   }

@@ -1,0 +1,143 @@
+// `ferry presign URL`: prints a presigned URL on stdout. s3:// is signed with SigV4 (credentials and
+// region from the environment and ~/.aws, no network).
+#include "cli/cli_support.hpp"
+#include "cli/command.hpp"
+
+#include "signing/sigv4_presign_url.hpp"
+#include "src/auth/aws_static_credentials.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+
+namespace ferry::cli {
+namespace {
+
+struct presign_options {
+  std::string url;
+  std::string method = "GET";
+  long expires = 3600;
+  std::string date;
+  std::vector<std::string> headers;
+  std::vector<std::string> query;
+  std::string url_style;
+  std::string bucket_bound_host;
+  std::string scheme;
+  std::string endpoint;
+  std::string key_file;
+};
+
+result<signing::string_pairs> split_pairs(const std::vector<std::string>& items, char sep, std::string_view option) {
+  signing::string_pairs out;
+  for (auto& item : items) {
+    auto pos = item.find(sep);
+    if (pos == std::string::npos || pos == 0)
+      return failure(error::invalid_argument, std::string(option) + " expects NAME" + sep + "VALUE, got '" +
+                                                  item.substr(0, 100) + "'");
+    std::string name = item.substr(0, pos), value = item.substr(pos + 1);
+    if (sep == ':') {  // header values: surrounding blanks are not part of the value
+      auto b = value.find_first_not_of(" \t");
+      value = b == std::string::npos ? "" : value.substr(b);
+    }
+    out.emplace_back(std::move(name), std::move(value));
+  }
+  return out;
+}
+
+result<std::chrono::sys_seconds> signing_time(const std::string& date) {
+  if (date.empty()) return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  auto t = signing::parse_amz_date(date);
+  if (!t) return failure(error::invalid_argument, "--date must be YYYYMMDDTHHMMSSZ (e.g. 20130524T000000Z), got '" +
+                                                      date.substr(0, 40) + "'");
+  return *t;
+}
+
+result<std::string> presign_s3(const presign_options& o, std::string_view rest) {
+  if (!o.key_file.empty())
+    return failure(error::invalid_argument, "--key-file is for gs:// URLs; s3:// uses AWS credentials");
+  auto slash = rest.find('/');
+  signing::s3_presign_input in;
+  in.bucket = std::string(rest.substr(0, slash));
+  in.key = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
+  if (in.bucket.empty()) return failure(error::invalid_argument, "s3 URL must be s3://BUCKET/KEY");
+
+  auto env = auth::process_environment();
+  auto creds = auth::resolve_static_aws_credentials(env);
+  if (!creds) return creds.error();
+  auto region = auth::resolve_aws_region(env);
+  if (!region) return region.error();
+  auto settings = auth::resolve_aws_s3_settings(env);
+  if (!settings) return settings.error();
+
+  auto time = signing_time(o.date);
+  if (!time) return time.error();
+  auto headers = split_pairs(o.headers, ':', "--header");
+  if (!headers) return headers.error();
+  auto query = split_pairs(o.query, '=', "--query");
+  if (!query) return query.error();
+
+  in.region = region->region;
+  in.method = o.method;
+  std::transform(in.method.begin(), in.method.end(), in.method.begin(),
+                 [](char c) { return char(std::toupper(static_cast<unsigned char>(c))); });
+  in.time = *time;
+  in.expires = std::chrono::seconds(o.expires);
+  in.endpoint = o.endpoint.empty() ? settings->endpoint_url : o.endpoint;
+  in.scheme = o.scheme;
+  in.bucket_bound_host = o.bucket_bound_host;
+  in.headers = std::move(*headers);
+  in.query = std::move(*query);
+  std::string style = o.url_style.empty() ? settings->addressing_style : o.url_style;
+  if (style == "path") in.style = signing::s3_url_style::path;
+  else if (style == "virtual") in.style = signing::s3_url_style::virtual_hosted;
+  else if (style == "bucket-bound-host") in.style = signing::s3_url_style::bucket_bound_host;
+  else in.style = signing::s3_url_style::automatic;
+  if (!o.bucket_bound_host.empty() && o.url_style.empty()) in.style = signing::s3_url_style::bucket_bound_host;
+
+  auto signed_url = signing::s3_presign_url(in, creds->credentials);
+  if (!signed_url) return signed_url.error();
+  return signed_url->url;
+}
+
+int run_presign(std::span<const std::string> args) {
+  CLI::App app{"Print a presigned URL for an object (no network access)", "ferry presign"};
+  presign_options o;
+  app.add_option("URL", o.url, "s3://BUCKET/KEY (gs:// and az:// when built in)")->required();
+  app.add_option("--method", o.method, "HTTP method the URL allows (default GET)");
+  app.add_option("--expires", o.expires, "validity in seconds, 1..604800 (default 3600)");
+  app.add_option("--date", o.date, "signing time YYYYMMDDTHHMMSSZ (default: now, UTC)");
+  app.add_option("--header", o.headers, "K:V header to sign; the client must send it")->allow_extra_args(false);
+  app.add_option("--query", o.query, "K=V query parameter to include and sign")->allow_extra_args(false);
+  app.add_option("--url-style", o.url_style, "path, virtual or bucket-bound-host")
+      ->check(CLI::IsMember({"path", "virtual", "bucket-bound-host"}));
+  app.add_option("--bucket-bound-host", o.bucket_bound_host, "host bound to the bucket (CNAME/CDN)");
+  app.add_option("--scheme", o.scheme, "http or https")->check(CLI::IsMember({"http", "https"}));
+  app.add_option("--endpoint", o.endpoint, "custom endpoint URL (S3-compatible stores); implies path style");
+  app.add_option("--key-file", o.key_file, "service account JSON (gs:// only)");
+  if (auto stop = parse_args(app, args)) return *stop;
+
+  if (o.expires < 1 || o.expires > signing::max_presign_expires)
+    return report_failure(failure(error::invalid_argument, "--expires must be between 1 and 604800 seconds"));
+  auto sep = o.url.find("://");
+  std::string scheme = sep == std::string::npos ? "" : o.url.substr(0, sep);
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](char c) { return char(std::tolower(static_cast<unsigned char>(c))); });
+  result<std::string> url = failure(error::unsupported, "");
+  if (scheme == "s3") {
+    url = presign_s3(o, std::string_view(o.url).substr(sep + 3));
+  } else if (scheme == "gs" || scheme == "az") {
+    url = failure(error::unsupported, "presign for " + scheme + ":// URLs is not available in this build yet");
+  } else {
+    url = failure(error::invalid_argument, "presign needs an s3://BUCKET/KEY URL, got '" + o.url.substr(0, 200) + "'");
+  }
+  if (!url) return report_failure(url.error());
+  std::printf("%s\n", url->c_str());
+  return 0;
+}
+
+}  // namespace
+
+FERRY_CLI_COMMAND(presign, "print a presigned URL (s3://)", run_presign);
+
+}  // namespace ferry::cli
