@@ -13,7 +13,8 @@ portfile=$(mktemp)
 testd=$!
 trap 'kill $testd 2>/dev/null || true; rm -f "$portfile"' EXIT
 for _ in $(seq 100); do [ -s "$portfile" ] && break; sleep 0.05; done
-port=$(cat "$portfile")
+port=$(sed -n 's/.*http=127\.0\.0\.1:\([0-9]*\).*/\1/p' "$portfile")
+[ -n "$port" ] || { echo "main job: ferry_testd did not start" >&2; exit 1; }
 
 echo "main job: downloading a generated $size object from ferry_testd (127.0.0.1:$port) into $store/downloads"
 "$build/ferry" cp "http://127.0.0.1:$port/_gen/$size?seed=7" "$store/downloads/generated.bin" \

@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <fcntl.h>
-#include <memory>
 #include <unistd.h>
 #include <vector>
 
@@ -59,38 +58,63 @@ std::optional<declared_digest> find_declared_digest(const http::response& resp) 
   return std::nullopt;
 }
 
-result<file_digests> digest_file(int fd, std::uint64_t size, const std::optional<declared_digest>& declared) {
-  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> xxh(XXH3_createState(), &XXH3_freeState);
-  XXH3_128bits_reset(xxh.get());
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(nullptr, &EVP_MD_CTX_free);
-  if (declared && declared->algo != declared_digest::algorithm::crc32c) {
-    md.reset(EVP_MD_CTX_new());
-    EVP_DigestInit_ex(md.get(), declared->algo == declared_digest::algorithm::md5 ? EVP_md5() : EVP_sha256(),
-                      nullptr);
+content_digests::content_digests(bool xxh3, const std::optional<declared_digest>& declared) {
+  if (xxh3) {
+    xxh_ = XXH3_createState();
+    XXH3_128bits_reset(static_cast<XXH3_state_t*>(xxh_));
   }
-  std::vector<char> buf(4 << 20);
-  std::uint64_t offset = 0;
-  while (offset < size) {
-    ssize_t n = ::pread(fd, buf.data(), static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), size - offset)),
+  if (declared && declared->algo != declared_digest::algorithm::crc32c) {
+    md_ = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(md_),
+                      declared->algo == declared_digest::algorithm::md5 ? EVP_md5() : EVP_sha256(), nullptr);
+  }
+}
+
+content_digests::~content_digests() {
+  if (xxh_) XXH3_freeState(static_cast<XXH3_state_t*>(xxh_));
+  if (md_) EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(md_));
+}
+
+void content_digests::update(const void* data, std::size_t n) {
+  if (xxh_) XXH3_128bits_update(static_cast<XXH3_state_t*>(xxh_), data, n);
+  if (md_) EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_), data, n);
+}
+
+file_digests content_digests::finish() {
+  file_digests out;
+  if (xxh_) {
+    XXH128_canonical_t canon;
+    XXH128_canonicalFromHash(&canon, XXH3_128bits_digest(static_cast<XXH3_state_t*>(xxh_)));
+    out.xxh3_hex = signing::hex_lower(std::span<const unsigned char>(canon.digest, sizeof canon.digest));
+  }
+  if (md_) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(md_), digest, &len);
+    out.declared_actual = std::string(reinterpret_cast<char*>(digest), len);
+  }
+  return out;
+}
+
+result<void> digest_range(int fd, std::uint64_t offset, std::uint64_t length, content_digests& digests) {
+  thread_local std::vector<char> buf(4 << 20);
+  std::uint64_t end = offset + length;
+  while (offset < end) {
+    ssize_t n = ::pread(fd, buf.data(), static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), end - offset)),
                         static_cast<off_t>(offset));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return make_failure(boost::system::error_code(errno, boost::system::system_category()), "reading back");
     if (n == 0) return failure(error::io_error, "file shorter than expected while hashing");
-    XXH3_128bits_update(xxh.get(), buf.data(), static_cast<std::size_t>(n));
-    if (md) EVP_DigestUpdate(md.get(), buf.data(), static_cast<std::size_t>(n));
+    digests.update(buf.data(), static_cast<std::size_t>(n));
     offset += static_cast<std::uint64_t>(n);
   }
-  file_digests out;
-  XXH128_canonical_t canon;
-  XXH128_canonicalFromHash(&canon, XXH3_128bits_digest(xxh.get()));
-  out.xxh3_hex = signing::hex_lower(std::span<const unsigned char>(canon.digest, sizeof canon.digest));
-  if (md) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(md.get(), digest, &len);
-    out.declared_actual = std::string(reinterpret_cast<char*>(digest), len);
-  }
-  return out;
+  return {};
+}
+
+result<file_digests> digest_file(int fd, std::uint64_t size, const std::optional<declared_digest>& declared) {
+  content_digests digests(true, declared);
+  if (auto r = digest_range(fd, 0, size, digests); !r) return r.error();
+  return digests.finish();
 }
 
 result<file_digests> digest_path(const std::string& path, const std::optional<declared_digest>& declared) {

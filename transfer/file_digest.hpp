@@ -27,6 +27,24 @@ struct file_digests {
   std::optional<std::string> declared_actual;  // the declared algorithm over the file, raw bytes
 };
 
+// Digests fed in order, piece by piece.
+class content_digests {
+ public:
+  content_digests(bool xxh3, const std::optional<declared_digest>& declared);
+  ~content_digests();
+  content_digests(const content_digests&) = delete;
+  content_digests& operator=(const content_digests&) = delete;
+  void update(const void* data, std::size_t n);
+  file_digests finish();
+
+ private:
+  void* xxh_ = nullptr;  // XXH3_state_t*
+  void* md_ = nullptr;   // EVP_MD_CTX*
+};
+
+// Feeds [offset, offset+length) of fd into digests with pread.
+result<void> digest_range(int fd, std::uint64_t offset, std::uint64_t length, content_digests& digests);
+
 result<file_digests> digest_file(int fd, std::uint64_t size, const std::optional<declared_digest>& declared);
 result<file_digests> digest_path(const std::string& path, const std::optional<declared_digest>& declared);
 

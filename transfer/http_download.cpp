@@ -7,6 +7,7 @@
 #include "ferry/transfer.hpp"
 
 #include "transfer/file_digest.hpp"
+#include "transfer/ordered_hasher.hpp"
 #include "transfer/staged_file.hpp"
 #include "transfer/task_group.hpp"
 
@@ -77,6 +78,7 @@ struct download {
   std::uint64_t size = 0;
   std::string etag;
   std::optional<transfer::declared_digest> declared;
+  bool whole_body = false;  // the server ignored Range and sent everything in answer to the first request
 
   std::atomic<std::uint64_t> bytes_done{0};
   std::atomic<unsigned> retries{0};
@@ -173,6 +175,7 @@ struct download {
             f = failure(error::protocol_error, "body shorter than Content-Length");
           } else {
             size = next - first;
+            this->whole_body = true;
             policy.on_success();
             co_return result<void>{};
           }
@@ -240,7 +243,14 @@ asio::awaitable<result<transfer_report>> download_http(http::client& client, con
     co_await finish_progress();
     co_return r.error();
   }
-  std::uint64_t parts = d.size == 0 ? 1 : (d.size + options.part_size - 1) / options.part_size;
+  std::uint64_t part_size = d.whole_body ? std::max<std::uint64_t>(d.size, 1) : options.part_size;
+  std::uint64_t parts = d.size == 0 ? 1 : (d.size + part_size - 1) / part_size;
+  std::optional<transfer::ordered_hasher> hasher;
+  if (options.compute_xxh3 || (options.verify && d.declared)) {
+    hasher.emplace(staged->fd(), d.size, part_size, options.compute_xxh3,
+                   options.verify ? d.declared : std::nullopt);
+    hasher->part_done(0);
+  }
   std::atomic<std::uint64_t> next_part{1};
   task_group workers(ex);
   unsigned n_workers = static_cast<unsigned>(std::min<std::uint64_t>(options.concurrency, parts - 1));
@@ -249,12 +259,13 @@ asio::awaitable<result<transfer_report>> download_http(http::client& client, con
       for (;;) {
         std::uint64_t p = next_part.fetch_add(1);
         if (p >= parts || d.stopping) co_return;
-        std::uint64_t first = p * options.part_size;
-        std::uint64_t last = std::min(d.size, first + options.part_size) - 1;
+        std::uint64_t first = p * part_size;
+        std::uint64_t last = std::min(d.size, first + part_size) - 1;
         if (auto r = co_await d.fetch(first, last, false); !r) {
           d.fail(r.error());
           co_return;
         }
+        if (hasher) hasher->part_done(p);
       }
     });
   }
@@ -264,14 +275,13 @@ asio::awaitable<result<transfer_report>> download_http(http::client& client, con
 
   transfer_report report;
   transfer::file_digests sums;
-  if (options.compute_xxh3 || (options.verify && d.declared)) {
-    auto digests = transfer::digest_file(staged->fd(), d.size, options.verify ? d.declared : std::nullopt);
+  if (hasher) {
+    auto digests = hasher->finish();
     if (!digests) co_return digests.error();
     sums = std::move(*digests);
   }
   if (options.verify && d.declared) {
-    auto* digests = &sums;
-    if (digests->declared_actual != d.declared->raw)
+    if (sums.declared_actual != d.declared->raw)
       co_return failure(error::checksum_mismatch, "downloaded bytes do not match the " + d.declared->source +
                                                       " the server declared for " + source.redacted());
     report.verified_against = d.declared->source;
