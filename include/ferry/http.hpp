@@ -138,6 +138,9 @@ class client {
 // request id copied. Providers refine service_code/message from the body afterwards.
 failure status_failure(const request& req, const response& resp);
 
+// "ferry-<16 hex>": names a request in errors when the server sent no request id of its own.
+std::string client_request_id();
+
 // Maps a non-2xx response to a failure; providers pass one that parses their error body (S3 XML, Azure XML, JSON).
 using failure_mapper = std::function<failure(const request&, const response&)>;
 

@@ -26,13 +26,6 @@ namespace {
 
 std::string pool_key(const url& u) { return u.scheme + "://" + u.host + ":" + std::to_string(u.port); }
 
-std::string client_request_id() {
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  char out[24];
-  std::snprintf(out, sizeof out, "ferry-%016llx", static_cast<unsigned long long>(rng()));
-  return out;
-}
-
 }  // namespace
 
 struct client::impl : std::enable_shared_from_this<client::impl> {

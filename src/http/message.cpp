@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
+#include <random>
 
 namespace ferry::http {
 namespace {
@@ -49,6 +51,13 @@ long retry_after_ms(const fields& headers) {
 
 }  // namespace
 
+std::string client_request_id() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  char out[24];
+  std::snprintf(out, sizeof out, "ferry-%016llx", static_cast<unsigned long long>(rng()));
+  return out;
+}
+
 std::optional<std::string_view> fields::find(std::string_view name) const {
   for (auto& [k, v] : list_)
     if (iequals(k, name)) return std::string_view(v);
@@ -91,6 +100,7 @@ failure status_failure(const request& req, const response& resp) {
             req.method + " " + req.address.redacted() + " failed");
   f.http_status = resp.status;
   f.request_id = resp.request_id();
+  if (f.request_id.empty()) f.request_id = client_request_id();  // the server gave none; still correlate logs
   f.retry_after_ms = retry_after_ms(resp.headers);
   return f;
 }
