@@ -87,6 +87,7 @@ BOOST_AUTO_TEST_CASE(concurrent_callers_share_one_fetch) {
   BOOST_TEST(got.size() == 10u);
   BOOST_TEST(std::count(got.begin(), got.end(), "token-1") == 10);
   BOOST_TEST(fx.fetches == 1);
+  fx.gate.reset();  // the timer must die before the io_context it belongs to
 }
 
 BOOST_AUTO_TEST_CASE(failed_refresh_keeps_a_valid_value_and_reports_once_expired) {
