@@ -6,6 +6,7 @@
 // part that fails mid-way resumes from the byte it reached, under the shared retry policy.
 #include "ferry/transfer.hpp"
 
+#include "transfer/content_range.hpp"
 #include "transfer/file_digest.hpp"
 #include "transfer/ordered_hasher.hpp"
 #include "transfer/staged_file.hpp"
@@ -17,50 +18,15 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <atomic>
-#include <charconv>
 #include <mutex>
 
 namespace ferry {
 namespace asio = boost::asio;
+using transfer::parse_content_range;
 using transfer::staged_file;
 using transfer::task_group;
 
 namespace {
-
-struct content_range {
-  std::uint64_t first = 0, last = 0, total = 0;
-  bool unsatisfied = false;  // "bytes */total"
-};
-
-std::optional<std::uint64_t> parse_u64(std::string_view s) {
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
-
-std::optional<content_range> parse_content_range(std::string_view v) {
-  if (!v.starts_with("bytes ")) return std::nullopt;
-  v.remove_prefix(6);
-  auto slash = v.find('/');
-  if (slash == std::string_view::npos) return std::nullopt;
-  auto total = parse_u64(v.substr(slash + 1));
-  if (!total) return std::nullopt;
-  content_range r;
-  r.total = *total;
-  auto span = v.substr(0, slash);
-  if (span == "*") {
-    r.unsatisfied = true;
-    return r;
-  }
-  auto dash = span.find('-');
-  if (dash == std::string_view::npos) return std::nullopt;
-  auto first = parse_u64(span.substr(0, dash)), last = parse_u64(span.substr(dash + 1));
-  if (!first || !last || *first > *last || *last >= r.total) return std::nullopt;
-  r.first = *first;
-  r.last = *last;
-  return r;
-}
 
 // A strong ETag can pin a version with If-Match; a weak one (W/"...") cannot.
 bool strong_etag(std::string_view etag) { return !etag.empty() && !etag.starts_with("W/"); }
