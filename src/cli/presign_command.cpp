@@ -9,7 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <charconv>
+#include <cctype>
 #include <cstdio>
 
 namespace ferry::cli {
@@ -37,9 +37,14 @@ result<signing::string_pairs> split_pairs(const std::vector<std::string>& items,
       return failure(error::invalid_argument, std::string(option) + " expects NAME" + sep + "VALUE, got '" +
                                                   item.substr(0, 100) + "'");
     std::string name = item.substr(0, pos), value = item.substr(pos + 1);
-    if (sep == ':') {  // header values: surrounding blanks are not part of the value
+    if (sep == ':') {  // headers: surrounding blanks are not part of the name or the value
       auto b = value.find_first_not_of(" \t");
       value = b == std::string::npos ? "" : value.substr(b);
+      name.erase(name.find_last_not_of(" \t") + 1);
+      bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(char(c)) != std::string_view::npos;
+      });
+      if (!token) return failure(error::invalid_argument, "--header name '" + name.substr(0, 100) + "' is not a valid HTTP field name");
     }
     out.emplace_back(std::move(name), std::move(value));
   }
