@@ -64,7 +64,8 @@ void apply_service_code(failure& f) {
     f.kind = error::checksum_mismatch;
   else if (c == "AccessDenied" || c == "SignatureDoesNotMatch" || c == "InvalidAccessKeyId" ||
            c == "AuthenticationFailed" || c == "AuthorizationFailure" || c == "ExpiredToken" ||
-           c == "RequestTimeTooSkewed" || c == "PERMISSION_DENIED" || c == "UNAUTHENTICATED")
+           c == "RequestTimeTooSkewed" || c == "PERMISSION_DENIED" || c == "UNAUTHENTICATED" ||
+           c == "InvalidIdentityToken" || c == "ExpiredTokenException" || c == "InvalidClientTokenId")
     f.kind = error::access_denied;
   else if (c == "ResourceExistsException" || c == "BlobAlreadyExists" || c == "ALREADY_EXISTS")
     f.kind = error::already_exists;
@@ -75,10 +76,13 @@ void refine_s3_error(failure& f, std::string_view body) {
   pugi::xml_document doc;
   if (!doc.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8)) return;
   auto e = doc.child("Error");
+  if (!e) e = doc.child("ErrorResponse").child("Error");  // STS and other query-protocol services
   if (!e) return;
   f.service_code = clean(e.child_value("Code"));
   set_message(f, e.child_value("Message"));
-  if (std::string id = clean(e.child_value("RequestId")); !id.empty()) f.request_id = id;
+  std::string id = clean(e.child_value("RequestId"));
+  if (id.empty()) id = clean(doc.child("ErrorResponse").child_value("RequestId"));
+  if (!id.empty()) f.request_id = id;
   apply_service_code(f);
 }
 

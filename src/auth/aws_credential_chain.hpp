@@ -1,0 +1,54 @@
+// The AWS default credential chain, in the order the AWS SDKs use: environment, web identity (environment),
+// the AWS_PROFILE profile (static keys, credential_process, role_arn via source_profile or web identity), the
+// container endpoint, then IMDSv2. The first source that is configured decides: a configured source that fails is
+// an error (not a silent fall-through to a different identity). Results are cached and refreshed 5 minutes before
+// they expire, with one fetch for any number of concurrent callers.
+#pragma once
+
+#include "ferry/http.hpp"
+#include "signing/aws_credentials.hpp"
+#include "src/auth/aws_static_credentials.hpp"
+#include "src/auth/refreshing_value.hpp"
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace ferry::auth {
+
+struct aws_chain_options {
+  env_lookup env;                      // default: the process environment
+  http::client_options http;           // for STS
+  http::client_options metadata_http;  // for IMDS and the container endpoint: short timeouts by default
+  std::chrono::seconds refresh_margin{300};
+  std::function<std::chrono::sys_seconds()> now;  // signing time for AssumeRole (tests fix it)
+
+  aws_chain_options();
+};
+
+class aws_credential_chain {
+ public:
+  explicit aws_credential_chain(boost::asio::any_io_executor ex, aws_chain_options options = {});
+  aws_credential_chain(const aws_credential_chain&) = delete;  // the cache's fetch refers to this object
+  aws_credential_chain& operator=(const aws_credential_chain&) = delete;
+  boost::asio::awaitable<result<signing::aws_credentials>> get();
+  // The source that produced the current credentials ("environment", "IMDS", ...): safe to log.
+  std::string source() const;
+  void invalidate() { cache_.invalidate(); }
+
+ private:
+  boost::asio::awaitable<result<expiring<signing::aws_credentials>>> resolve();
+
+  struct state {
+    aws_chain_options options;
+    http::client sts_client;
+    http::client metadata_client;
+    mutable std::mutex mutex;
+    std::string source;
+    state(boost::asio::any_io_executor ex, aws_chain_options o);
+  };
+  std::shared_ptr<state> state_;
+  refreshing_value<signing::aws_credentials> cache_;
+};
+
+}  // namespace ferry::auth

@@ -1,0 +1,21 @@
+// The JSON shape AWS credential endpoints answer with (IMDS, ECS/EKS container endpoints, credential_process):
+// AccessKeyId, SecretAccessKey, Token or SessionToken, Expiration (ISO-8601 UTC).
+#pragma once
+
+#include "ferry/error.hpp"
+#include "signing/aws_credentials.hpp"
+#include "src/auth/refreshing_value.hpp"
+
+#include <string_view>
+
+namespace ferry::auth {
+
+using aws_expiring_credentials = expiring<signing::aws_credentials>;
+
+// source names the endpoint for errors ("IMDS", "container endpoint", "credential_process"); never a value.
+result<aws_expiring_credentials> parse_aws_credentials_json(std::string_view body, std::string_view source);
+
+// "2026-11-23T07:00:00Z", with optional fractional seconds, "+00:00" accepted for Z. Other offsets are applied.
+std::optional<wall_clock::time_point> parse_iso8601_utc(std::string_view text);
+
+}  // namespace ferry::auth
