@@ -1,10 +1,15 @@
 // `ferry presign URL`: prints a presigned URL on stdout. s3:// is signed with SigV4 (credentials and
-// region from the environment and ~/.aws, no network).
+// region from the environment and ~/.aws; credentials from the full AWS chain).
 #include "cli/cli_support.hpp"
 #include "cli/command.hpp"
 
 #include "signing/sigv4_presign_url.hpp"
+#include "src/auth/aws_credential_chain.hpp"
 #include "src/auth/aws_static_credentials.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -59,6 +64,15 @@ result<std::chrono::sys_seconds> signing_time(const std::string& date) {
   return *t;
 }
 
+// The full AWS chain (environment, web identity, profile incl. roles and credential_process, container, IMDS).
+result<signing::aws_credentials> resolve_aws_credentials() {
+  boost::asio::io_context io;
+  auth::aws_credential_chain chain(io.get_executor());
+  auto future = boost::asio::co_spawn(io, chain.get(), boost::asio::use_future);
+  io.run();
+  return future.get();
+}
+
 result<std::string> presign_s3(const presign_options& o, std::string_view rest) {
   if (!o.key_file.empty())
     return failure(error::invalid_argument, "--key-file is for gs:// URLs; s3:// uses AWS credentials");
@@ -69,7 +83,7 @@ result<std::string> presign_s3(const presign_options& o, std::string_view rest) 
   if (in.bucket.empty()) return failure(error::invalid_argument, "s3 URL must be s3://BUCKET/KEY");
 
   auto env = auth::process_environment();
-  auto creds = auth::resolve_static_aws_credentials(env);
+  auto creds = resolve_aws_credentials();
   if (!creds) return creds.error();
   auto region = auth::resolve_aws_region(env);
   if (!region) return region.error();
@@ -101,7 +115,7 @@ result<std::string> presign_s3(const presign_options& o, std::string_view rest) 
   else in.style = signing::s3_url_style::automatic;
   if (!o.bucket_bound_host.empty() && o.url_style.empty()) in.style = signing::s3_url_style::bucket_bound_host;
 
-  auto signed_url = signing::s3_presign_url(in, creds->credentials);
+  auto signed_url = signing::s3_presign_url(in, *creds);
   if (!signed_url) return signed_url.error();
   return signed_url->url;
 }
