@@ -101,9 +101,12 @@ BOOST_AUTO_TEST_CASE(aws_json_and_vault) {
   BOOST_TEST(h.service_code == "ThrottlingException");
   BOOST_TEST((h.kind == error::throttled));
 
-  auto x = base(403);  // moto answers auth failures in XML even for JSON services
-  refine_aws_json_error(x, with_body(403, "<ErrorResponse><Error><Code>x</Code></Error></ErrorResponse>"));
-  BOOST_TEST(x.service_code.empty());
+  auto x = base(403);  // moto (and STS) answer in query-protocol XML even for JSON services
+  refine_aws_json_error(x, with_body(403, "<ErrorResponse><Error><Code>InvalidClientTokenId</Code></Error>"
+                                          "<RequestId>r-1</RequestId></ErrorResponse>"));
+  BOOST_TEST(x.service_code == "InvalidClientTokenId");
+  BOOST_TEST(x.request_id == "r-1");
+  BOOST_TEST((x.kind == error::access_denied));
 
   auto v = base(400);
   refine_vault_error(v, R"({"errors":["check-and-set parameter did not match the current version"]})");
