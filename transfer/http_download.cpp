@@ -6,7 +6,8 @@
 // part that fails mid-way resumes from the byte it reached, under the shared retry policy.
 #include "ferry/transfer.hpp"
 
-#include "transfer/content_range.hpp"
+#include "ferry/byte_range.hpp"
+
 #include "transfer/file_digest.hpp"
 #include "transfer/ordered_hasher.hpp"
 #include "transfer/staged_file.hpp"
@@ -22,11 +23,26 @@
 
 namespace ferry {
 namespace asio = boost::asio;
-using transfer::parse_content_range;
 using transfer::staged_file;
 using transfer::task_group;
 
 namespace {
+
+// A Content-Range the engine can act on: a known total, and first/last bytes when satisfied.
+struct answered_range {
+  std::uint64_t first = 0, last = 0, total = 0;
+  bool unsatisfied = false;
+};
+
+std::optional<answered_range> read_content_range(const http::response& r) {
+  auto text = r.headers.find("content-range");
+  if (!text) return std::nullopt;
+  auto cr = parse_content_range_header(*text);
+  if (!cr || !cr->total_known) return std::nullopt;
+  if (cr->unsatisfied) return answered_range{0, 0, cr->total, true};
+  if (cr->range.length == 0) return std::nullopt;
+  return answered_range{cr->range.offset, cr->range.end() - 1, cr->total, false};
+}
 
 // A strong ETag can pin a version with If-Match; a weak one (W/"...") cannot.
 bool strong_etag(std::string_view etag) { return !etag.empty() && !etag.starts_with("W/"); }
@@ -91,7 +107,7 @@ struct download {
           return failure(error::protocol_error, "expected 206 Partial Content for a ranged GET, got " +
                                                     std::to_string(head.status));
         auto cr_text = head.headers.find("content-range");
-        auto cr = cr_text ? parse_content_range(*cr_text) : std::nullopt;
+        auto cr = read_content_range(head);
         auto wrong_range = [&] {
           return failure(error::protocol_error, "server answered a ranged GET with a wrong Content-Range '" +
                                                     std::string(cr_text.value_or("(none)")) + "'");
@@ -127,8 +143,7 @@ struct download {
       failure f;
       if (resp && resp->status == 416 && discover && next == first) {
         // An empty object has no byte 0 to ask for.
-        auto cr_text = resp->headers.find("content-range");
-        auto cr = cr_text ? parse_content_range(*cr_text) : std::nullopt;
+        auto cr = read_content_range(*resp);
         if (cr && cr->unsatisfied && cr->total == 0) {
           size = 0;
           if (auto e = resp->headers.find("etag")) etag = std::string(*e);

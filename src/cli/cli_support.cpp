@@ -1,12 +1,11 @@
 #include "cli/cli_support.hpp"
 
-#include "signing/encoding.hpp"
+#include "ferry/size.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/json/string_view.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -32,52 +31,13 @@ int report_failure(const failure& f) {
 }
 
 result<std::uint64_t> parse_size_option(std::string_view option, std::string_view text) {
-  auto bad = [&] {
-    return failure(error::invalid_argument, std::string(option) + ": invalid size '" + std::string(text) +
-                                                "' (examples: 8MiB, 64M, 1GiB, 1048576)");
-  };
-  std::uint64_t number = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (ec != std::errc() || end == text.data()) return bad();
-  std::string_view unit(end, text.data() + text.size() - end);
-  struct suffix {
-    std::string_view name;
-    int shift;
-  };
-  static constexpr suffix units[] = {{"", 0},   {"B", 0},   {"K", 10},   {"KB", 10},  {"KiB", 10}, {"M", 20},
-                                     {"MB", 20}, {"MiB", 20}, {"G", 30},  {"GB", 30},  {"GiB", 30}, {"T", 40},
-                                     {"TB", 40}, {"TiB", 40}};
-  for (auto& u : units) {
-    if (u.name != unit) continue;
-    if (u.shift > 0 && number > (UINT64_MAX >> u.shift)) return bad();
-    return number << u.shift;
+  auto size = parse_size(text);
+  if (!size) {
+    failure f = size.error();
+    f.message = std::string(option) + ": " + f.message;
+    return f;
   }
-  return bad();
-}
-
-result<std::string> file_url_path(std::string_view url) {
-  std::string_view rest = url.substr(7);  // after "file://"
-  std::string_view authority = rest.substr(0, rest.find('/'));
-  if (!authority.empty() && authority != "localhost")
-    return failure(error::invalid_argument, "file URL with a remote host '" + std::string(authority) + "'");
-  std::string_view path = rest.substr(authority.size());
-  if (path.empty()) return failure(error::invalid_argument, "file URL without a path: '" + std::string(url) + "'");
-  auto decoded = signing::uri_decode(path);
-  if (!decoded || decoded->find('\0') != std::string::npos)
-    return failure(error::invalid_argument, "malformed percent-encoding in '" + std::string(url) + "'");
-  return *decoded;
-}
-
-std::string human_bytes(double bytes) {
-  static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int i = 0;
-  while (bytes >= 1024 && i < 4) {
-    bytes /= 1024;
-    ++i;
-  }
-  char out[32];
-  std::snprintf(out, sizeof out, i == 0 ? "%.0f %s" : "%.2f %s", bytes, units[i]);
-  return out;
+  return size;
 }
 
 void progress_printer::update(const transfer_progress& p) {
@@ -86,11 +46,11 @@ void progress_printer::update(const transfer_progress& p) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   double rate = secs > 0 ? p.bytes_done / secs / 1e6 : 0;
   if (p.bytes_total > 0)
-    std::fprintf(stderr, "\r%s / %s (%3.0f%%) %8.1f MB/s   ", human_bytes(double(p.bytes_done)).c_str(),
-                 human_bytes(double(p.bytes_total)).c_str(), 100.0 * double(p.bytes_done) / double(p.bytes_total),
+    std::fprintf(stderr, "\r%s / %s (%3.0f%%) %8.1f MB/s   ", format_size(double(p.bytes_done)).c_str(),
+                 format_size(double(p.bytes_total)).c_str(), 100.0 * double(p.bytes_done) / double(p.bytes_total),
                  rate);
   else
-    std::fprintf(stderr, "\r%s %8.1f MB/s   ", human_bytes(double(p.bytes_done)).c_str(), rate);
+    std::fprintf(stderr, "\r%s %8.1f MB/s   ", format_size(double(p.bytes_done)).c_str(), rate);
   std::fflush(stderr);
   drawn_ = true;
 }
@@ -119,7 +79,7 @@ void print_report(const transfer_report& r, bool json) {
     return;
   }
   std::fprintf(stderr, "copied %s in %.2f s (%.1f MB/s, %u part%s, %u retr%s) to %s\n",
-               human_bytes(double(r.bytes)).c_str(), r.seconds, mbps, r.parts, r.parts == 1 ? "" : "s", r.retries,
+               format_size(double(r.bytes)).c_str(), r.seconds, mbps, r.parts, r.parts == 1 ? "" : "s", r.retries,
                r.retries == 1 ? "y" : "ies", r.destination.c_str());
 }
 

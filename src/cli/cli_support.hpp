@@ -20,9 +20,8 @@ std::optional<int> parse_args(CLI::App& app, std::span<const std::string> args);
 // Prints "ferry: <kind>: <message>" on stderr and returns the exit status for the failure's kind.
 int report_failure(const failure& f);
 
+// ferry::parse_size with the option's name in the error.
 result<std::uint64_t> parse_size_option(std::string_view option, std::string_view text);
-// file:///abs/path → /abs/path (percent-decoded; only an empty or "localhost" authority).
-result<std::string> file_url_path(std::string_view url);
 
 // The human summary on stderr, or one JSON object on stdout with --json.
 void print_report(const transfer_report& report, bool json);
@@ -41,7 +40,5 @@ class progress_printer {
   std::chrono::steady_clock::time_point started_;
   std::mutex mutex_;
 };
-
-std::string human_bytes(double bytes);
 
 }  // namespace ferry::cli

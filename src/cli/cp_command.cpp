@@ -3,6 +3,7 @@
 #include "cli/cli_support.hpp"
 
 #include "ferry/http.hpp"
+#include "ferry/object_url.hpp"
 #include "ferry/transfer.hpp"
 
 #include <CLI/CLI.hpp>
@@ -27,20 +28,18 @@ struct endpoint {
 };
 
 result<endpoint> classify(const std::string& arg) {
-  auto colon = arg.find("://");
-  if (colon == std::string::npos) return endpoint{endpoint_kind::local, arg};
-  std::string scheme = arg.substr(0, colon);
-  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (scheme == "http" || scheme == "https") return endpoint{endpoint_kind::http, arg};
-  if (scheme == "file") {
-    auto path = file_url_path(arg);
-    if (!path) return path.error();
-    return endpoint{endpoint_kind::local, *path};
+  auto u = object_url::parse(arg);
+  if (!u) return u.error();
+  switch (u->kind) {
+    case url_kind::local:
+    case url_kind::file:
+      return endpoint{endpoint_kind::local, u->key};
+    case url_kind::http:
+    case url_kind::https:
+      return endpoint{endpoint_kind::http, u->url};
+    default:
+      return failure(error::unsupported, "'" + std::string(to_string(u->kind)) + "://' URLs are not supported by cp yet");
   }
-  if (scheme == "s3" || scheme == "gs" || scheme == "az")
-    return failure(error::unsupported, "'" + scheme + "://' URLs are not supported by cp yet");
-  return failure(error::unsupported, "unknown scheme '" + scheme + "' in '" + arg.substr(0, 200) +
-                                         "' (expected s3, gs, az, file, http, https or a path)");
 }
 
 // `cp x dir/` and `cp x existing_dir` put the file inside, named like the source.

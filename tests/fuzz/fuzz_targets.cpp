@@ -1,7 +1,7 @@
 // libFuzzer entry point over the same parsers (build with clang: -DFERRY_FUZZ=ON, then
 // ./ferry_fuzz -runs=1000000 or ./ferry_fuzz corpus/). The first byte picks the parser.
 #include "ferry/service_error.hpp"
-#include "transfer/content_range.hpp"
+#include "ferry/byte_range.hpp"
 #include "transfer/file_digest.hpp"
 
 #include <cstddef>
@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)ferry::http::url::parse(input);
       break;
     case 1:
-      (void)ferry::transfer::parse_content_range(input);
+      (void)ferry::parse_content_range_header(input);
       break;
     case 2: {
       ferry::http::request req;
