@@ -2,8 +2,6 @@
 
 #include "signing/encoding.hpp"
 
-#include <openssl/evp.h>
-#include <xxhash.h>
 
 #include <cerrno>
 #include <fcntl.h>
@@ -59,39 +57,23 @@ std::optional<declared_digest> find_declared_digest(const http::response& resp) 
 }
 
 content_digests::content_digests(bool xxh3, const std::optional<declared_digest>& declared) {
-  if (xxh3) {
-    xxh_ = XXH3_createState();
-    XXH3_128bits_reset(static_cast<XXH3_state_t*>(xxh_));
-  }
-  if (declared && declared->algo != declared_digest::algorithm::crc32c) {
-    md_ = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(md_),
-                      declared->algo == declared_digest::algorithm::md5 ? EVP_md5() : EVP_sha256(), nullptr);
-  }
-}
-
-content_digests::~content_digests() {
-  if (xxh_) XXH3_freeState(static_cast<XXH3_state_t*>(xxh_));
-  if (md_) EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(md_));
+  if (xxh3) xxh3_ = make_hasher(checksum_kind::xxh3);
+  if (declared && declared->algo != declared_digest::algorithm::crc32c)
+    declared_ = make_hasher(declared->algo == declared_digest::algorithm::md5 ? checksum_kind::md5 : checksum_kind::sha256);
 }
 
 void content_digests::update(const void* data, std::size_t n) {
-  if (xxh_) XXH3_128bits_update(static_cast<XXH3_state_t*>(xxh_), data, n);
-  if (md_) EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_), data, n);
+  std::span<const std::byte> bytes(static_cast<const std::byte*>(data), n);
+  if (xxh3_) xxh3_->update(bytes);
+  if (declared_) declared_->update(bytes);
 }
 
 file_digests content_digests::finish() {
   file_digests out;
-  if (xxh_) {
-    XXH128_canonical_t canon;
-    XXH128_canonicalFromHash(&canon, XXH3_128bits_digest(static_cast<XXH3_state_t*>(xxh_)));
-    out.xxh3_hex = signing::hex_lower(std::span<const unsigned char>(canon.digest, sizeof canon.digest));
-  }
-  if (md_) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(md_), digest, &len);
-    out.declared_actual = std::string(reinterpret_cast<char*>(digest), len);
+  if (xxh3_) out.xxh3_hex = xxh3_->finish().hex();
+  if (declared_) {
+    auto d = declared_->finish();
+    out.declared_actual = std::string(reinterpret_cast<const char*>(d.view().data()), d.view().size());
   }
   return out;
 }

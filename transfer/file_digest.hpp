@@ -3,9 +3,11 @@
 #pragma once
 
 #include "ferry/error.hpp"
+#include "ferry/checksum.hpp"
 #include "ferry/http.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -27,19 +29,15 @@ struct file_digests {
   std::optional<std::string> declared_actual;  // the declared algorithm over the file, raw bytes
 };
 
-// Digests fed in order, piece by piece.
+// Digests fed in order, piece by piece: XXH3-128 (when asked) and the declared algorithm (when there is one).
 class content_digests {
  public:
   content_digests(bool xxh3, const std::optional<declared_digest>& declared);
-  ~content_digests();
-  content_digests(const content_digests&) = delete;
-  content_digests& operator=(const content_digests&) = delete;
   void update(const void* data, std::size_t n);
   file_digests finish();
 
  private:
-  void* xxh_ = nullptr;  // XXH3_state_t*
-  void* md_ = nullptr;   // EVP_MD_CTX*
+  std::unique_ptr<hasher> xxh3_, declared_;
 };
 
 // Feeds [offset, offset+length) of fd into digests with pread.
