@@ -2,11 +2,8 @@
 #include "ferry/transfer.hpp"
 
 #include "transfer/file_digest.hpp"
+#include "transfer/source_file.hpp"
 
-#include <cerrno>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace ferry {
 
@@ -14,18 +11,10 @@ boost::asio::awaitable<result<transfer_report>> upload_http(http::client& client
                                                             const http::url& destination,
                                                             const transfer_options& options) {
   auto started = std::chrono::steady_clock::now();
-  int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    co_return make_failure(boost::system::error_code(errno, boost::system::system_category()),
-                           "cannot open source '" + source + "'");
-  struct closer {
-    int fd;
-    ~closer() { ::close(fd); }
-  } close_on_exit{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-    co_return failure(error::invalid_argument, "source '" + source + "' is not a regular file");
-  auto size = static_cast<std::uint64_t>(st.st_size);
+  auto file = transfer::open_source_file(source);
+  if (!file) co_return file.error();
+  int fd = file->fd.get();
+  std::uint64_t size = file->info.size;
   auto digests = transfer::digest_file(fd, size, std::nullopt);
   if (!digests) co_return digests.error();
 

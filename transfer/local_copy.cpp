@@ -3,6 +3,7 @@
 #include "ferry/transfer.hpp"
 
 #include "transfer/file_digest.hpp"
+#include "transfer/source_file.hpp"
 #include "transfer/staged_file.hpp"
 
 #include <cerrno>
@@ -16,21 +17,13 @@ namespace ferry {
 result<transfer_report> copy_local(const std::string& source, const std::string& destination,
                                    const transfer_options& options) {
   auto started = std::chrono::steady_clock::now();
-  int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0)
-    return make_failure(boost::system::error_code(errno, boost::system::system_category()),
-                        "cannot open source '" + source + "'");
-  struct closer {
-    int fd;
-    ~closer() { ::close(fd); }
-  } close_on_exit{in};
-  struct stat st {};
-  if (::fstat(in, &st) != 0 || !S_ISREG(st.st_mode))
-    return failure(error::invalid_argument, "source '" + source + "' is not a regular file");
+  auto file = transfer::open_source_file(source);
+  if (!file) return file.error();
+  int in = file->fd.get();
   struct stat dst_st {};
-  if (::stat(destination.c_str(), &dst_st) == 0 && dst_st.st_dev == st.st_dev && dst_st.st_ino == st.st_ino)
+  if (::stat(destination.c_str(), &dst_st) == 0 && dst_st.st_dev == file->info.device && dst_st.st_ino == file->info.inode)
     return failure(error::invalid_argument, "source and destination are the same file: '" + source + "'");
-  auto size = static_cast<std::uint64_t>(st.st_size);
+  std::uint64_t size = file->info.size;
   auto staged = transfer::staged_file::create(destination);
   if (!staged) return staged.error();
   if (auto r = staged->preallocate(size); !r) return r.error();
