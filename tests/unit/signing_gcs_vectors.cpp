@@ -39,7 +39,7 @@ boost::json::object conformance_key() {
   std::string text = slurp(vectors() / "gcs_conformance_service_account.json");
   auto pos = text.find("public.\"\n");
   BOOST_REQUIRE(pos != std::string::npos);
-  text.insert(pos + 8, ",");
+  text.insert(text.begin() + static_cast<std::ptrdiff_t>(pos + 8), ',');
   return boost::json::parse(text).as_object();
 }
 
