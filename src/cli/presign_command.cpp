@@ -6,6 +6,8 @@
 #include "signing/sigv4_presign_url.hpp"
 #include "src/auth/aws_credential_chain.hpp"
 #include "src/auth/aws_static_credentials.hpp"
+#include "src/auth/azure_storage_credentials.hpp"
+#include "ferry/object_url.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -120,10 +122,44 @@ result<std::string> presign_s3(const presign_options& o, std::string_view rest) 
   return signed_url->url;
 }
 
+// az://ACCOUNT/CONTAINER/BLOB (or its https:// blob URL): a service SAS signed with the account key from
+// AZURE_STORAGE_CONNECTION_STRING / AZURE_STORAGE_KEY; the method decides the permissions, --date + --expires the
+// expiry, --scheme http (or a plain-HTTP endpoint such as Azurite) also allows plain HTTP.
+result<std::string> presign_az(const presign_options& o) {
+  if (!o.key_file.empty()) return failure(error::invalid_argument, "--key-file is for gs:// URLs");
+  if (!o.headers.empty() || !o.query.empty() || !o.url_style.empty() || !o.bucket_bound_host.empty())
+    return failure(error::invalid_argument, "--header, --query, --url-style and --bucket-bound-host do not apply to az://");
+  auto u = object_url::parse(o.url);
+  if (!u) return u.error();
+  if (u->kind != url_kind::az || u->key.empty() || u->is_prefix())
+    return failure(error::invalid_argument, "az presign needs az://ACCOUNT/CONTAINER/BLOB");
+  auto creds = auth::resolve_azure_storage_credentials(u->account, auth::process_environment());
+  if (!creds) return creds.error();
+  auto time = signing_time(o.date);
+  if (!time) return time.error();
+  std::string method = o.method;
+  std::transform(method.begin(), method.end(), method.begin(), [](char c) { return char(std::toupper(static_cast<unsigned char>(c))); });
+  signing::azure_blob_sas_request req;
+  req.account = u->account;
+  req.container = u->bucket;
+  req.blob = u->key;
+  if (method == "GET" || method == "HEAD") req.permissions = "r";
+  else if (method == "PUT") req.permissions = "cw";
+  else if (method == "DELETE") req.permissions = "d";
+  else return failure(error::invalid_argument, "--method " + method + " has no Azure SAS permission (GET, HEAD, PUT, DELETE)");
+  req.expiry = *time + std::chrono::seconds(o.expires);
+  // A plain-HTTP endpoint (the emulator, a custom one) could never satisfy spr=https.
+  bool http_endpoint = creds->blob_endpoint.starts_with("http://");
+  req.protocol = (o.scheme == "http" || http_endpoint) ? "https,http" : "https";
+  auto signed_url = auth::azure_presign_blob(*creds, req);
+  if (!signed_url) return signed_url.error();
+  return signed_url->url;
+}
+
 int run_presign(std::span<const std::string> args) {
   CLI::App app{"Print a presigned URL for an object (no network access)", "ferry presign"};
   presign_options o;
-  app.add_option("URL", o.url, "s3://BUCKET/KEY (gs:// and az:// when built in)")->required();
+  app.add_option("URL", o.url, "s3://BUCKET/KEY or az://ACCOUNT/CONTAINER/BLOB")->required();
   app.add_option("--method", o.method, "HTTP method the URL allows (default GET)");
   app.add_option("--expires", o.expires, "validity in seconds, 1..604800 (default 3600)");
   app.add_option("--date", o.date, "signing time YYYYMMDDTHHMMSSZ (default: now, UTC)");
@@ -145,10 +181,12 @@ int run_presign(std::span<const std::string> args) {
   result<std::string> url = failure(error::unsupported, "");
   if (scheme == "s3") {
     url = presign_s3(o, std::string_view(o.url).substr(sep + 3));
-  } else if (scheme == "gs" || scheme == "az") {
-    url = failure(error::unsupported, "presign for " + scheme + ":// URLs is not available in this build yet");
+  } else if (scheme == "az" || (scheme == "https" && o.url.find(".blob.core.windows.net/") != std::string::npos)) {
+    url = presign_az(o);
+  } else if (scheme == "gs") {
+    url = failure(error::unsupported, "presign for gs:// URLs is not available in this build yet");
   } else {
-    url = failure(error::invalid_argument, "presign needs an s3://BUCKET/KEY URL, got '" + o.url.substr(0, 200) + "'");
+    url = failure(error::invalid_argument, "presign needs an s3:// or az:// URL, got '" + o.url.substr(0, 200) + "'");
   }
   if (!url) return report_failure(url.error());
   std::printf("%s\n", url->c_str());
@@ -157,6 +195,6 @@ int run_presign(std::span<const std::string> args) {
 
 }  // namespace
 
-FERRY_CLI_COMMAND(presign, "print a presigned URL (s3://)", run_presign);
+FERRY_CLI_COMMAND(presign, "print a presigned URL (s3://, az://)", run_presign);
 
 }  // namespace ferry::cli

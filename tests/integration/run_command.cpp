@@ -32,7 +32,7 @@ command_result run_command(const std::vector<std::string>& argv, const std::vect
   for (auto& e : extra_env) {
     auto name = e.substr(0, e.find('=') + 1);
     std::erase_if(env_storage, [&](const std::string& s) { return s.starts_with(name); });
-    if (e.back() != '=') env_storage.push_back(e);  // "NAME=" unsets NAME
+    if (e.find('=') + 1 != e.size()) env_storage.push_back(e);  // "NAME=" (nothing after the first '=') unsets NAME
   }
   std::vector<char*> envp;
   for (auto& e : env_storage) envp.push_back(e.data());
