@@ -2,6 +2,12 @@
 // clear errors, and never the account key in any output.
 #include "tests/integration/run_command.hpp"
 
+// GCC 12 at -O2 reports a false -Warray-bounds inside std::string's inlined construction in this file
+// (GCC bug 105651 family); ASan in the sanitizer build checks the same code for real overflows.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#endif
+
 #include <boost/test/unit_test.hpp>
 
 using namespace ferry::test;
@@ -9,9 +15,7 @@ using namespace ferry::test;
 namespace {
 const std::string key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 command_result presign(std::vector<std::string> args, std::vector<std::string> env) {
-  std::vector<std::string> argv;  // built with push_back: GCC 12 warns falsely on an initializer list here
-  argv.push_back(FERRY_CLI_PATH);
-  argv.push_back("presign");
+  std::vector<std::string> argv{FERRY_CLI_PATH, "presign"};
   for (auto& a : args) argv.push_back(a);
   env.push_back("AZURE_STORAGE_CONNECTION_STRING=");
   return run_command(argv, env);
