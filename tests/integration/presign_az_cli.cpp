@@ -2,15 +2,6 @@
 // clear errors, and never the account key in any output.
 #include "tests/integration/run_command.hpp"
 
-// GCC 12 at -O2 reports false -Warray-bounds / -Wstringop-* / -Wrestrict inside std::string's inlined construction in this file
-// (GCC bug 105651 family); ASan in the sanitizer build checks the same code for real overflows.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#pragma GCC diagnostic ignored "-Wstringop-overread"
-#pragma GCC diagnostic ignored "-Wstringop-overflow"
-#pragma GCC diagnostic ignored "-Wrestrict"
-#endif
-
 #include <boost/test/unit_test.hpp>
 
 using namespace ferry::test;
