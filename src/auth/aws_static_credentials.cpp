@@ -2,7 +2,6 @@
 
 #include "src/auth/aws_config_file.hpp"
 
-#include <cstdlib>
 
 namespace ferry::auth {
 namespace {
@@ -36,14 +35,6 @@ std::optional<std::string> needs_network(const aws_profile& p) {
 }
 
 }  // namespace
-
-env_lookup process_environment() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* v = std::getenv(std::string(name).c_str());
-    if (!v || !*v) return std::nullopt;
-    return std::string(v);
-  };
-}
 
 aws_shared_paths aws_shared_file_paths(const env_lookup& env) {
   aws_shared_paths p;

@@ -6,19 +6,14 @@
 
 #include "ferry/error.hpp"
 #include "signing/aws_credentials.hpp"
+#include "src/auth/environment.hpp"
 
 #include <filesystem>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace ferry::auth {
-
-using env_lookup = std::function<std::optional<std::string>(std::string_view name)>;
-
-// getenv(); an empty variable counts as unset.
-env_lookup process_environment();
 
 struct aws_shared_paths {
   std::filesystem::path credentials;  // AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials

@@ -5,7 +5,7 @@
 
 #include "ferry/error.hpp"
 #include "signing/azure_service_sas.hpp"
-#include "src/auth/aws_static_credentials.hpp"  // env_lookup, process_environment(): shared, not AWS-specific
+#include "src/auth/environment.hpp"
 
 #include <string>
 #include <string_view>
