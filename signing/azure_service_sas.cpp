@@ -69,6 +69,24 @@ void append_tail(std::string& s, const azure_blob_sas_request& r, const common_f
   s += r.content_type;
 }
 
+// The query of either SAS kind: the shared head (sv..spr), the kind's own fields, then the shared tail
+// (ses, the response header overrides) and the signature.
+using sas_fields = std::vector<std::pair<std::string_view, std::string_view>>;
+std::string sas_query(const azure_blob_sas_request& r, const common_fields& c, const sas_fields& own,
+                      std::string_view sig) {
+  sas_fields f{{"sv", r.version},   {"sr", c.resource}, {"sp", c.permissions}, {"st", c.start},
+               {"se", c.expiry},    {"sip", r.ip},      {"spr", c.protocol}};
+  f.insert(f.end(), own.begin(), own.end());
+  f.insert(f.end(), {{"ses", r.encryption_scope},
+                     {"rscc", r.cache_control},
+                     {"rscd", r.content_disposition},
+                     {"rsce", r.content_encoding},
+                     {"rscl", r.content_language},
+                     {"rsct", r.content_type},
+                     {"sig", sig}});
+  return azure_sas_query(f);
+}
+
 }  // namespace
 
 result<azure_sas_token> azure_blob_service_sas(const azure_blob_sas_request& r, const azure_key& key) {
@@ -87,21 +105,7 @@ result<azure_sas_token> azure_blob_service_sas(const azure_blob_sas_request& r, 
   append_tail(s, r, *c, /*request_lines=*/false);
 
   std::string sig = key.sign(s);
-  t.query = azure_sas_query({{"sv", r.version},
-                             {"sr", c->resource},
-                             {"sp", c->permissions},
-                             {"st", c->start},
-                             {"se", c->expiry},
-                             {"sip", r.ip},
-                             {"spr", c->protocol},
-                             {"si", r.identifier},
-                             {"ses", r.encryption_scope},
-                             {"rscc", r.cache_control},
-                             {"rscd", r.content_disposition},
-                             {"rsce", r.content_encoding},
-                             {"rscl", r.content_language},
-                             {"rsct", r.content_type},
-                             {"sig", sig}});
+  t.query = sas_query(r, *c, {{"si", r.identifier}}, sig);
   return t;
 }
 
@@ -153,31 +157,19 @@ result<azure_sas_token> azure_blob_user_delegation_sas(const azure_blob_sas_requ
   append_tail(s, r, *c, /*request_lines=*/r.version >= "2026-04-06");
 
   std::string sig = key->sign(s);
-  t.query = azure_sas_query({{"sv", r.version},
-                             {"sr", c->resource},
-                             {"sp", c->permissions},
-                             {"st", c->start},
-                             {"se", c->expiry},
-                             {"sip", r.ip},
-                             {"spr", c->protocol},
-                             {"skoid", k.signed_oid},
-                             {"sktid", k.signed_tid},
-                             {"skt", k.signed_start},
-                             {"ske", k.signed_expiry},
-                             {"sks", k.signed_service},
-                             {"skv", k.signed_version},
-                             {"skdutid", k.delegated_user_tid},
-                             {"saoid", o.authorized_oid},
-                             {"suoid", o.unauthorized_oid},
-                             {"scid", o.correlation_id},
-                             {"sduoid", o.delegated_user_oid},
-                             {"ses", r.encryption_scope},
-                             {"rscc", r.cache_control},
-                             {"rscd", r.content_disposition},
-                             {"rsce", r.content_encoding},
-                             {"rscl", r.content_language},
-                             {"rsct", r.content_type},
-                             {"sig", sig}});
+  t.query = sas_query(r, *c,
+                      {{"skoid", k.signed_oid},
+                       {"sktid", k.signed_tid},
+                       {"skt", k.signed_start},
+                       {"ske", k.signed_expiry},
+                       {"sks", k.signed_service},
+                       {"skv", k.signed_version},
+                       {"skdutid", k.delegated_user_tid},
+                       {"saoid", o.authorized_oid},
+                       {"suoid", o.unauthorized_oid},
+                       {"scid", o.correlation_id},
+                       {"sduoid", o.delegated_user_oid}},
+                      sig);
   return t;
 }
 

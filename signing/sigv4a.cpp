@@ -149,8 +149,12 @@ result<std::string> sigv4a_key::sign(std::string_view text) const {
   return hex_lower(sig);
 }
 
-result<sigv4_signature> sigv4a_sign_headers(const sigv4_request& req, const aws_credentials& creds,
-                                            const sigv4_params& params, const sigv4a_key* key) {
+namespace {
+
+// Signs with the caller's precomputed key, or derives one for this call (the derivation is the slow part).
+template <class SignAs>
+result<sigv4_signature> with_v4a_key(const aws_credentials& creds, const sigv4_params& params, const sigv4a_key* key,
+                                     SignAs sign_as) {
   std::optional<sigv4a_key> derived;
   if (!key) {
     auto k = sigv4a_key::derive(creds);
@@ -158,19 +162,19 @@ result<sigv4_signature> sigv4a_sign_headers(const sigv4_request& req, const aws_
     derived = std::move(*k);
     key = &*derived;
   }
-  return detail::sign_headers_as(req, creds, params, v4a_flavor(params, *key));
+  return sign_as(v4a_flavor(params, *key));
+}
+
+}  // namespace
+
+result<sigv4_signature> sigv4a_sign_headers(const sigv4_request& req, const aws_credentials& creds,
+                                            const sigv4_params& params, const sigv4a_key* key) {
+  return with_v4a_key(creds, params, key, [&](const auto& flavor) { return detail::sign_headers_as(req, creds, params, flavor); });
 }
 
 result<sigv4_signature> sigv4a_presign(const sigv4_request& req, const aws_credentials& creds,
                                        const sigv4_params& params, const sigv4a_key* key) {
-  std::optional<sigv4a_key> derived;
-  if (!key) {
-    auto k = sigv4a_key::derive(creds);
-    if (!k) return k.error();
-    derived = std::move(*k);
-    key = &*derived;
-  }
-  return detail::presign_as(req, creds, params, v4a_flavor(params, *key));
+  return with_v4a_key(creds, params, key, [&](const auto& flavor) { return detail::presign_as(req, creds, params, flavor); });
 }
 
 result<bool> sigv4a_verify(std::string_view text, std::string_view signature_hex, std::string_view x_hex,
