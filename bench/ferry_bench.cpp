@@ -19,7 +19,7 @@ struct subcommand {
 };
 
 constexpr subcommand subcommands[] = {
-    {"sign", "SigV4 header signing of a typical S3 GET, ns per signature", ferry::bench::run_sign_bench},
+    {"sign", "ns per signature: SigV4 (header, presign), GCS V4 (HMAC, RSA), Azure SharedKey and SAS", ferry::bench::run_sign_bench},
 };
 
 void usage(FILE* out) {
