@@ -70,7 +70,8 @@ result<s3_presigned> s3_presign_url(const s3_presign_input& in, const aws_creden
     ep = std::move(*parsed);
   } else {
     ep.scheme = "https";
-    ep.host = "s3." + in.region + ".amazonaws.com";
+    bool global = in.region == "us-east-1" && !in.us_east_1_regional_endpoint;
+    ep.host = global ? std::string("s3.amazonaws.com") : "s3." + in.region + ".amazonaws.com";
   }
   if (!in.scheme.empty()) ep.scheme = in.scheme;
 

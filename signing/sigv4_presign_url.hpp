@@ -27,6 +27,9 @@ struct s3_presign_input {
   std::chrono::seconds expires{3600};
   s3_url_style style = s3_url_style::automatic;
   std::string endpoint;           // "http(s)://host[:port][/base]"; empty: AWS's own
+  // us-east-1 uses the global host s3.amazonaws.com, as botocore, the AWS CLI and AWS's own presign example do
+  // (AWS_S3_US_EAST_1_REGIONAL_ENDPOINT=legacy, their default); true: s3.us-east-1.amazonaws.com ("regional").
+  bool us_east_1_regional_endpoint = false;
   std::string bucket_bound_host;  // required for bucket_bound_host
   std::string scheme;             // "http" or "https"; empty: the endpoint's, else https
   string_pairs headers;           // extra headers to sign (the user must send them)

@@ -135,6 +135,15 @@ result<aws_s3_settings> resolve_aws_s3_settings(const env_lookup& env) {
       s.addressing_style != "virtual")
     return failure(error::invalid_argument, "s3.addressing_style in " + paths.config.string() +
                                                 " must be auto, path or virtual");
+  std::optional<std::string> us_east_1 = nonempty(env, "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT");
+  std::string us_east_1_source = "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT";
+  if (!us_east_1 && prof) {
+    us_east_1 = prof->get("s3_us_east_1_regional_endpoint");
+    us_east_1_source = "s3_us_east_1_regional_endpoint in " + paths.config.string();
+  }
+  if (us_east_1 && *us_east_1 != "legacy" && *us_east_1 != "regional")
+    return failure(error::invalid_argument, us_east_1_source + " must be legacy or regional");
+  s.us_east_1_regional_endpoint = us_east_1 == "regional";
   return s;
 }
 

@@ -45,6 +45,9 @@ result<resolved_aws_region> resolve_aws_region(const env_lookup& env);
 struct aws_s3_settings {
   std::string endpoint_url;      // empty: the AWS default
   std::string addressing_style;  // empty: auto
+  // AWS_S3_US_EAST_1_REGIONAL_ENDPOINT / s3_us_east_1_regional_endpoint: "regional" → s3.us-east-1.amazonaws.com,
+  // "legacy" (the default) → the global s3.amazonaws.com.
+  bool us_east_1_regional_endpoint = false;
 };
 result<aws_s3_settings> resolve_aws_s3_settings(const env_lookup& env);
 

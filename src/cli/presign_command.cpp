@@ -106,6 +106,7 @@ result<std::string> presign_s3(const presign_options& o, std::string_view rest) 
   in.time = *time;
   in.expires = std::chrono::seconds(o.expires);
   in.endpoint = o.endpoint.empty() ? settings->endpoint_url : o.endpoint;
+  in.us_east_1_regional_endpoint = settings->us_east_1_regional_endpoint;
   in.scheme = o.scheme;
   in.bucket_bound_host = o.bucket_bound_host;
   in.headers = std::move(*headers);

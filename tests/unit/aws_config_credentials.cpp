@@ -190,4 +190,19 @@ BOOST_AUTO_TEST_CASE(s3_settings) {
   BOOST_TEST(!resolve_aws_s3_settings(env.lookup()).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(us_east_1_endpoint_setting) {
+  home_dir home;
+  home.write("config", "[default]\nregion = us-east-1\n");
+  fake_env env{{{"HOME", home.path.string()}}};
+  BOOST_TEST(resolve_aws_s3_settings(env.lookup())->us_east_1_regional_endpoint == false);  // legacy by default
+  home.write("config", "[default]\ns3_us_east_1_regional_endpoint = regional\n");
+  BOOST_TEST(resolve_aws_s3_settings(env.lookup())->us_east_1_regional_endpoint == true);
+  env.vars["AWS_S3_US_EAST_1_REGIONAL_ENDPOINT"] = "legacy";  // the environment wins over the profile
+  BOOST_TEST(resolve_aws_s3_settings(env.lookup())->us_east_1_regional_endpoint == false);
+  env.vars["AWS_S3_US_EAST_1_REGIONAL_ENDPOINT"] = "global";
+  auto bad = resolve_aws_s3_settings(env.lookup());
+  BOOST_REQUIRE(!bad.has_value());
+  BOOST_TEST(bad.error().message.find("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT must be legacy or regional") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -101,6 +101,17 @@ BOOST_AUTO_TEST_CASE(docs_example_url) {
   auto b = s3_presign_url(in, docs_creds);
   BOOST_REQUIRE(b.has_value());
   BOOST_TEST(b->url == docs_url);
+  // And with no endpoint at all: us-east-1 presigns on the global host, like AWS's example, botocore and the CLI.
+  in = docs_input();
+  in.endpoint.clear();
+  in.style = s3_url_style::automatic;
+  auto d = s3_presign_url(in, docs_creds);
+  BOOST_REQUIRE(d.has_value());
+  BOOST_TEST(d->url == docs_url);
+  in.us_east_1_regional_endpoint = true;  // AWS_S3_US_EAST_1_REGIONAL_ENDPOINT=regional
+  auto regional = s3_presign_url(in, docs_creds);
+  BOOST_REQUIRE(regional.has_value());
+  BOOST_TEST(regional->host == "examplebucket.s3.us-east-1.amazonaws.com");
   // And against the vector file itself when the shared folder is there.
   fs::path file = fs::path(FERRY_SOURCE_DIR) / ".." / "shared" / "vectors" / "aws-sigv4" / "s3-docs-examples" /
                   "presigned-get-object" / "query-signed-url.txt";
@@ -206,6 +217,10 @@ BOOST_AUTO_TEST_CASE(cli_end_to_end) {
   BOOST_TEST(r.status == 0);
   BOOST_TEST(r.out == docs_url + "\n");
   BOOST_TEST(r.err == "");
+  // AWS's published example needs no flag at all: us-east-1 is the default region and presigns on the global host.
+  auto plain = run_cli({"presign", "s3://examplebucket/test.txt", "--date", "20130524T000000Z", "--expires", "86400"}, env);
+  BOOST_TEST(plain.status == 0);
+  BOOST_TEST(plain.out == docs_url + "\n");
 
   // Region from the environment, virtual-hosted by default.
   auto env2 = env;
