@@ -12,9 +12,12 @@ packages=(cmake ninja-build g++ pkg-config ccache mold
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
   libssl-dev libxxhash-dev libzstd-dev libcli11-dev libpugixml-dev ca-certificates)
 
-install_deps() {
+# Only the tests need these: botocore is the independent reference the presign tests compare with.
+test_packages=(python3 python3-botocore)
+
+install_deps() {  # install_deps [extra packages...]
   local missing=()
-  for p in "${packages[@]}"; do
+  for p in "${packages[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -eq 0 ]; then return 0; fi
@@ -49,6 +52,6 @@ case "${1:-}" in
   deps) install_deps ;;
   build) install_deps; build "$root/build" -DCMAKE_BUILD_TYPE=Release ;;
   main) install_deps; main_job ;;
-  test) install_deps; run_tests ;;
+  test) install_deps "${test_packages[@]}"; run_tests ;;
   *) echo "usage: bash cmake/setup.sh main|test|deps|build" >&2; exit 2 ;;
 esac
