@@ -57,7 +57,7 @@ struct azure_token_credential_chain::state {
     if (!first) {
       unreachable = first.error().message;
       failure f = first.error();
-      f.attempts = 1;
+      if (f.attempts == 0) f.attempts = 1;
       co_return f;
     }
     if (first->status >= 200 && first->status < 300) co_return parse(first->body, label);
