@@ -56,6 +56,7 @@ struct azure_token_credential_chain::state {
     auto first = co_await metadata_client.send(req);
     if (!first) {
       unreachable = first.error().message;
+      if (first.error().cause) unreachable += ": " + first.error().cause.message();
       failure f = first.error();
       if (f.attempts == 0) f.attempts = 1;
       co_return f;
@@ -77,7 +78,8 @@ struct azure_token_credential_chain::state {
     auto tried = src.skipped;
     tried.push_back(src.label);
     auto failed = [&](failure f) {
-      f.message = src.label + ": " + f.message + " (tried: " + join(tried) + ")";
+      f.message = src.label + ": " + f.message;
+      if (!src.skipped.empty()) f.message += " (tried: " + join(tried) + ")";
       return redact_secrets(std::move(f), secrets);
     };
 
@@ -108,6 +110,7 @@ struct azure_token_credential_chain::state {
           tried.back() += " (no answer: " + unreachable + ")";
           failure f = token.error();
           f.kind = error::access_denied;
+          f.cause = {};  // already in the message
           f.message = "no Azure credentials found; tried: " + join(tried);
           co_return redact_secrets(std::move(f), secrets);
         }

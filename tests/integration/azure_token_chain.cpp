@@ -148,6 +148,7 @@ BOOST_AUTO_TEST_CASE(refusals_carry_the_aadsts_code_and_no_secret) {
   auto r = env.get(chain);
   BOOST_REQUIRE(!r);
   const auto& f = r.error();
+  BOOST_TEST_MESSAGE("wrong secret: " << f.what());
   BOOST_TEST(f.what().find("AADSTS7000215") != std::string::npos, f.what());
   BOOST_TEST(f.service_code == "invalid_client");
   BOOST_TEST(f.http_status == 401);
@@ -176,6 +177,7 @@ BOOST_AUTO_TEST_CASE(unknown_tenant) {
   azure_token_credential_chain chain(env.io.get_executor(), env.options());
   auto r = env.get(chain);
   BOOST_REQUIRE(!r);
+  BOOST_TEST_MESSAGE("unknown tenant: " << r.error().what());
   BOOST_TEST(r.error().what().find("AADSTS90002") != std::string::npos, r.error().what());
   BOOST_TEST(r.error().what().find("contoso.onmicrosoft.com") != std::string::npos);
   BOOST_TEST(r.error().http_status == 400);
@@ -232,6 +234,13 @@ BOOST_AUTO_TEST_CASE(managed_identity_through_imds) {
   BOOST_TEST(c.at("endpoint").as_string() == "azure_msi_token");
   BOOST_TEST(env.last("azure_msi_resource") == "https://storage.azure.com");
   BOOST_TEST(chain.source().find("IMDS") != std::string::npos);
+  // IMDS sends expires_in as a string: the token lives testd's default hour in the cache.
+  env.clock += 40min;
+  BOOST_TEST(env.get(chain)->access_token == t->access_token);
+  env.clock += 16min;
+  BOOST_TEST(env.get(chain)->access_token != t->access_token);
+  BOOST_TEST(env.count("issued", "azure_msi_token") == 2);
+  env.clock = wall_clock::now();
 
   // AZURE_POD_IDENTITY_AUTHORITY_HOST and a user-assigned identity from AZURE_CLIENT_ID.
   env.vars["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = env.server.http_base();
@@ -242,13 +251,14 @@ BOOST_AUTO_TEST_CASE(managed_identity_through_imds) {
   auto u = env.get(user_assigned, "https://vault.azure.net/.default");
   BOOST_REQUIRE_MESSAGE(u, what_of(u));
   BOOST_TEST(env.last("azure_msi_resource") == "https://vault.azure.net");
-  BOOST_TEST(env.count("issued", "azure_msi_token") == 2);
+  BOOST_TEST(env.count("issued", "azure_msi_token") == 3);
 
   // An identity the VM does not have: IMDS answered, so this is an error of that source, not "nothing found".
   env.vars["AZURE_CLIENT_ID"] = "not-assigned";
   azure_token_credential_chain wrong(env.io.get_executor(), o);
   auto w = env.get(wrong);
   BOOST_REQUIRE(!w);
+  BOOST_TEST_MESSAGE("identity not assigned: " << w.error().what());
   BOOST_TEST(w.error().what().find("Identity not found") != std::string::npos, w.error().what());
   BOOST_TEST(w.error().http_status == 400);
   BOOST_TEST(w.error().what().find("no Azure credentials found") == std::string::npos);
@@ -265,6 +275,16 @@ BOOST_AUTO_TEST_CASE(managed_identity_through_identity_endpoint) {
   BOOST_TEST(c.at("live").as_bool());
   BOOST_TEST(c.at("endpoint").as_string() == "azure_app_service_token");
   BOOST_TEST(chain.source() == "managed identity (IDENTITY_ENDPOINT)");
+
+  // App Service sends only expires_on (epoch seconds, as a string): the cache must use it, not a guessed lifetime.
+  BOOST_TEST(env.count("requests", "azure_app_service_token") == 1);
+  env.clock += 40min;  // 20 min left of testd's default hour
+  BOOST_TEST(env.get(chain)->access_token == t->access_token);
+  BOOST_TEST(env.count("requests", "azure_app_service_token") == 1);
+  env.clock += 16min;  // 4 min left: inside the margin
+  BOOST_TEST(env.get(chain)->access_token != t->access_token);
+  BOOST_TEST(env.count("requests", "azure_app_service_token") == 2);
+  env.clock = wall_clock::now();
 
   env.vars["AZURE_CLIENT_ID"] = msi_client_id;  // user-assigned
   azure_token_credential_chain user_assigned(env.io.get_executor(), env.options());
@@ -330,14 +350,27 @@ BOOST_AUTO_TEST_CASE(cached_then_refreshed_before_expiry) {
   BOOST_TEST(again->access_token == first->access_token);
   BOOST_TEST(env.count("requests", "azure_client_credentials") == 1);  // served from the cache
 
+  // Concurrent callers after invalidate(): one request between them.
+  chain.invalidate();
+  auto a = asio::co_spawn(env.io, chain.get(), asio::use_future);
+  auto b = asio::co_spawn(env.io, chain.get(), asio::use_future);
+  env.io.restart();
+  env.io.run();
+  auto ta = a.get(), tb = b.get();
+  BOOST_REQUIRE(ta && tb);
+  BOOST_TEST(ta->access_token == tb->access_token);
+  BOOST_TEST(ta->access_token != first->access_token);
+  BOOST_TEST(env.count("requests", "azure_client_credentials") == 2);
+  first = ta;
+
   env.clock += 3600s - 300s - 10s;  // 310 s left: outside the 5-minute margin
   BOOST_TEST(env.get(chain)->access_token == first->access_token);
-  BOOST_TEST(env.count("requests", "azure_client_credentials") == 1);
+  BOOST_TEST(env.count("requests", "azure_client_credentials") == 2);
   env.clock += 20s;  // 290 s left: refresh now, before it expires
   auto refreshed = env.get(chain);
   BOOST_REQUIRE_MESSAGE(refreshed, what_of(refreshed));
   BOOST_TEST(refreshed->access_token != first->access_token);
-  BOOST_TEST(env.count("requests", "azure_client_credentials") == 2);
+  BOOST_TEST(env.count("requests", "azure_client_credentials") == 3);
   BOOST_TEST(env.check(refreshed->access_token).at("live").as_bool());
 }
 
@@ -386,6 +419,7 @@ BOOST_AUTO_TEST_CASE(malformed_token_response) {
   auto r = env.get(chain);
   BOOST_REQUIRE(!r);
   BOOST_TEST((r.error().kind == error::protocol_error));
+  BOOST_TEST_MESSAGE("malformed: " << r.error().what());
   BOOST_TEST(r.error().what().find("not a JSON object") != std::string::npos, r.error().what());
   BOOST_TEST(r.error().what().find("environment (client secret)") != std::string::npos);
   no_secret(r.error(), {secret});
@@ -397,6 +431,7 @@ BOOST_AUTO_TEST_CASE(nothing_configured_lists_every_source) {
   auto r = env.get(chain);
   BOOST_REQUIRE(!r);
   const std::string m = r.error().what();
+  BOOST_TEST_MESSAGE("nothing configured: " << m);
   BOOST_TEST(m.find("no Azure credentials found") != std::string::npos, m);
   for (const char* source : {"environment (AZURE_CLIENT_SECRET not set)", "workload identity (AZURE_FEDERATED_TOKEN_FILE not set)",
                              "IDENTITY_ENDPOINT (not set)", "managed identity (IMDS at http://127.0.0.1:1/)"})
@@ -429,6 +464,7 @@ BOOST_AUTO_TEST_CASE(silent_imds_fails_on_the_connect_timeout) {
   ::close(listener);
   BOOST_REQUIRE(!r);
   const std::string m = r.error().what();
+  BOOST_TEST_MESSAGE("silent IMDS: " << m);
   BOOST_TEST(m.find("no Azure credentials found") != std::string::npos, m);
   BOOST_TEST(m.find("connecting to") != std::string::npos, m);  // gave up while connecting, not later
   BOOST_TEST(r.error().attempts == 1);
