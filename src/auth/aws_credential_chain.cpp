@@ -64,16 +64,27 @@ aws_credential_chain::state::state(boost::asio::any_io_executor ex, aws_chain_op
 
 aws_credential_chain::aws_credential_chain(boost::asio::any_io_executor ex, aws_chain_options options)
     : state_(std::make_shared<state>(ex, std::move(options))),
-      cache_([this]() { return resolve(); }, state_->options.refresh_margin) {}
+      // The cache judges freshness on the same clock the chain signs with, so a test's fake clock moves both.
+      cache_([this]() { return resolve(); }, state_->options.refresh_margin,
+             [now = state_->options.now] { return wall_clock::time_point(now()); }) {}
 
 boost::asio::awaitable<result<signing::aws_credentials>> aws_credential_chain::get() { return cache_.get(); }
+
+boost::asio::awaitable<creds_result> aws_credential_chain::resolve() {
+  auto r = co_await resolve_sources();
+  // A source that answers with credentials already past their Expiration (a stale cache behind IMDS, a broken
+  // credential_process) would only earn ExpiredToken from every service: say so here, naming the source.
+  if (r && r->expires && *r->expires <= wall_clock::time_point(state_->options.now()))
+    co_return failure(error::access_denied, source() + " returned credentials that have already expired");
+  co_return r;
+}
 
 std::string aws_credential_chain::source() const {
   std::lock_guard lock(state_->mutex);
   return state_->source;
 }
 
-boost::asio::awaitable<creds_result> aws_credential_chain::resolve() {
+boost::asio::awaitable<creds_result> aws_credential_chain::resolve_sources() {
   auto& st = *state_;
   const env_lookup& env = st.options.env;
   std::vector<std::string> tried;
@@ -199,7 +210,9 @@ boost::asio::awaitable<creds_result> aws_credential_chain::resolve() {
     if (!endpoint) co_return endpoint.error();
     auto r = co_await fetch_imds_credentials(st.metadata_client, *endpoint);
     if (r) co_return found("IMDS", std::move(*r));
-    imds_note = "IMDS (" + r.error().message + ")";
+    imds_note = "IMDS (" + r.error().message;
+    if (r.error().http_status) imds_note += ": HTTP " + std::to_string(r.error().http_status);
+    imds_note += ")";
   }
   tried.push_back(imds_note);
 

@@ -21,7 +21,8 @@ struct aws_chain_options {
   http::client_options http;           // for STS
   http::client_options metadata_http;  // for IMDS and the container endpoint: short timeouts by default
   std::chrono::seconds refresh_margin{300};
-  std::function<std::chrono::sys_seconds()> now;  // signing time for AssumeRole (tests fix it)
+  // The clock for AssumeRole signing and for expiry and refresh decisions (tests use a fake one).
+  std::function<std::chrono::sys_seconds()> now;
 
   aws_chain_options();
 };
@@ -37,7 +38,8 @@ class aws_credential_chain {
   void invalidate() { cache_.invalidate(); }
 
  private:
-  boost::asio::awaitable<result<expiring<signing::aws_credentials>>> resolve();
+  boost::asio::awaitable<result<expiring<signing::aws_credentials>>> resolve();          // + expiry check
+  boost::asio::awaitable<result<expiring<signing::aws_credentials>>> resolve_sources();  // the chain itself
 
   struct state {
     aws_chain_options options;

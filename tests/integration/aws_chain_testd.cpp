@@ -243,8 +243,8 @@ BOOST_AUTO_TEST_CASE(expired_credentials_are_never_handed_out) {
   BOOST_TEST(dead.error().message.find("IMDS") != std::string::npos, dead.error().what());
   expect_no_secret(dead.error(), {a->secret_access_key, a->session_token});
 
-  // IMDS back: fresh credentials, live at testd.
-  t.configure(R"({"fail":[]})");
+  // IMDS back, issuing for longer than the fake clock's lead: fresh credentials, live at testd.
+  t.configure(R"({"fail":[],"lifetimes":{"imds":3600}})");
   auto b = t.get(chain);
   BOOST_REQUIRE_MESSAGE(b, failure_text(b));
   BOOST_TEST(b->access_key_id != a->access_key_id);
