@@ -470,6 +470,11 @@ BOOST_AUTO_TEST_CASE(azure_connection_string_hostile) {
   BOOST_TEST(!parse("BlobEndpoint=https://;SharedAccessSignature=" + sas));
   BOOST_TEST(!parse("BlobEndpoint=https://h/?x=1;SharedAccessSignature=" + sas));
   BOOST_TEST(!parse("BlobEndpoint=https://h;SharedAccessSignature=?"));
+  BOOST_TEST(!parse("BlobEndpoint=https://h/a\tb;SharedAccessSignature=" + sas));  // a tab inside a value
+  BOOST_TEST(!parse("BlobEndpoint=https://h/a\x7f;SharedAccessSignature=" + sas));
+  auto upper = parse("BlobEndpoint=HtTpS://Host.Example/;SharedAccessSignature=" + sas);
+  BOOST_REQUIRE(upper);
+  BOOST_TEST(upper->blob_endpoint == "https://Host.Example");  // the scheme lowercased, the rest untouched
   BOOST_TEST(!parse("UseDevelopmentStorage=yes"));
   BOOST_TEST(!parse("UseDevelopmentStorage=true;" + base));
   BOOST_TEST(!parse(";;;"));
