@@ -13,8 +13,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace ferry::auth {
+
+struct aws_profile;
 
 struct aws_chain_options {
   env_lookup env;                      // default: the process environment
@@ -40,6 +43,19 @@ class aws_credential_chain {
  private:
   boost::asio::awaitable<result<expiring<signing::aws_credentials>>> resolve();          // + expiry check
   boost::asio::awaitable<result<expiring<signing::aws_credentials>>> resolve_sources();  // the chain itself
+  struct profile_files;
+  boost::asio::awaitable<result<expiring<signing::aws_credentials>>> web_identity(const std::string& token_file,
+                                                                                  const std::string& role_arn,
+                                                                                  const std::string& session,
+                                                                                  const std::string& region);
+  boost::asio::awaitable<result<expiring<signing::aws_credentials>>> assume_role(const profile_files& files,
+                                                                                 const aws_profile& profile,
+                                                                                 const std::string& region,
+                                                                                 std::vector<std::string>& visited);
+  boost::asio::awaitable<result<expiring<signing::aws_credentials>>> role_source(const profile_files& files,
+                                                                                 const aws_profile& profile,
+                                                                                 const std::string& region,
+                                                                                 std::vector<std::string>& visited);
 
   struct state {
     aws_chain_options options;

@@ -497,4 +497,120 @@ BOOST_AUTO_TEST_CASE(assume_role_signs_with_issued_session_credentials) {
   expect_no_secret(e.error(), {src->secret_access_key, src->session_token});
 }
 
+BOOST_AUTO_TEST_CASE(assume_role_from_instance_metadata_via_credential_source) {
+  // credential_source = Ec2InstanceMetadata: IMDS credentials sign AssumeRole, and testd (require_issued_access_key)
+  // accepts them only because it issued them, session token included.
+  testd_chain t;
+  t.use_sts();
+  t.use_imds();
+  t.configure(R"({"sts":{"require_issued_access_key":true}})");
+  write_file(t.dir / "config", "[profile deploy]\nrole_arn = " + deploy_role + "\ncredential_source = Ec2InstanceMetadata\n");
+  t.vars["AWS_PROFILE"] = "deploy";
+  aws_credential_chain chain(t.io.get_executor(), t.options());
+  auto c = t.get(chain);
+  BOOST_REQUIRE_MESSAGE(c, failure_text(c));
+  BOOST_TEST(chain.source() == "profile 'deploy' (AssumeRole)");
+  t.expect_issued_live(*c, "sts_assume_role");
+  const std::string imds_key = t.last("imds_access_key_id");
+  BOOST_TEST(!imds_key.empty());
+  BOOST_TEST(json::serialize(t.state().at("assume_role_access_key_ids")) == "[\"" + imds_key + "\"]");
+  BOOST_TEST(t.check(imds_key).at("endpoint").as_string() == "imds_credentials");
+  BOOST_TEST(t.count("requests", "imds_credentials") == 1);
+  BOOST_TEST(t.count("requests", "sts_assume_role") == 1);
+
+  // Unknown credential_source values and a profile naming both kinds of source are clear errors.
+  write_file(t.dir / "config", "[profile deploy]\nrole_arn = " + deploy_role + "\ncredential_source = Ec2\n");
+  aws_credential_chain unknown(t.io.get_executor(), t.options());
+  auto u = t.get(unknown);
+  BOOST_REQUIRE(!u);
+  BOOST_TEST(u.error().message.find("credential_source") != std::string::npos, u.error().what());
+  write_file(t.dir / "config", "[profile deploy]\nrole_arn = " + deploy_role +
+                                   "\ncredential_source = Environment\nsource_profile = deploy\n");
+  aws_credential_chain both(t.io.get_executor(), t.options());
+  auto b = t.get(both);
+  BOOST_REQUIRE(!b);
+  BOOST_TEST(b.error().message.find("both source_profile and credential_source") != std::string::npos, b.error().what());
+}
+
+BOOST_AUTO_TEST_CASE(assume_role_from_container_and_environment_credential_sources) {
+  testd_chain t;
+  t.use_sts();
+  t.configure(R"({"sts":{"require_issued_access_key":true},"ecs":{"authorization":"ferry-ecs-auth"}})");
+  t.vars["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = t.server.http_base() + "/v2/credentials/t";
+  t.vars["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "ferry-ecs-auth";
+  write_file(t.dir / "config", "[profile deploy]\nrole_arn = " + deploy_role + "\ncredential_source = EcsContainer\n");
+  t.vars["AWS_PROFILE"] = "deploy";
+  aws_credential_chain chain(t.io.get_executor(), t.options());
+  auto c = t.get(chain);
+  BOOST_REQUIRE_MESSAGE(c, failure_text(c));
+  t.expect_issued_live(*c, "sts_assume_role");
+  const std::string ecs_key = t.last("ecs_access_key_id");
+  BOOST_TEST(json::serialize(t.state().at("assume_role_access_key_ids")) == "[\"" + ecs_key + "\"]");
+
+  // credential_source = Environment without the variables (with them, the environment step wins before any
+  // profile is read): an error naming the profile and the source.
+  write_file(t.dir / "config", "[profile deploy]\nrole_arn = " + deploy_role + "\ncredential_source = Environment\n");
+  aws_credential_chain missing(t.io.get_executor(), t.options());
+  auto m = t.get(missing);
+  BOOST_REQUIRE(!m);
+  BOOST_TEST(m.error().message.find("profile 'deploy' credential_source Environment") != std::string::npos,
+             m.error().what());
+}
+
+BOOST_AUTO_TEST_CASE(role_chaining_through_source_profiles) {
+  // deploy -> (source_profile) web, which assumes its role with a web identity token: the web identity credentials
+  // sign deploy's AssumeRole. Then deploy -> mid -> base (static keys): two AssumeRole calls, in order.
+  testd_chain t;
+  t.use_sts();
+  const std::string token = "ferry-web-identity-token-chain";
+  t.configure(R"({"sts":{"require_issued_access_key":true,"web_identity_token":")" + token + R"("}})");
+  write_file(t.dir / "web-token", token);
+  write_file(t.dir / "config", "[profile web]\nrole_arn = " + web_role + "\nweb_identity_token_file = " +
+                                   (t.dir / "web-token") + "\n[profile deploy]\nrole_arn = " + deploy_role +
+                                   "\nsource_profile = web\n");
+  t.vars["AWS_PROFILE"] = "deploy";
+  aws_credential_chain chain(t.io.get_executor(), t.options());
+  auto c = t.get(chain);
+  BOOST_REQUIRE_MESSAGE(c, failure_text(c));
+  t.expect_issued_live(*c, "sts_assume_role");
+  auto callers = t.state().at("assume_role_access_key_ids").as_array();
+  BOOST_REQUIRE_EQUAL(callers.size(), 1u);
+  BOOST_TEST(t.check(std::string(callers[0].as_string())).at("endpoint").as_string() ==
+             "sts_assume_role_with_web_identity");
+  BOOST_TEST(t.count("issued", "sts_assume_role_with_web_identity") == 1);
+
+  t.server.request("DELETE", "/_ferry/auth/state");
+  t.configure(R"({"sts":{"require_issued_access_key":false}})");
+  write_file(t.dir / "credentials",
+             "[base]\naws_access_key_id = AKIAFERRYBASE0000002\naws_secret_access_key = ferry-base-secret-77\n");
+  write_file(t.dir / "config", "[profile mid]\nrole_arn = arn:aws:iam::123456789012:role/ferry-mid\nsource_profile = base\n"
+                               "[profile deploy]\nrole_arn = " + deploy_role + "\nsource_profile = mid\n");
+  aws_credential_chain chained(t.io.get_executor(), t.options());
+  auto d = t.get(chained);
+  BOOST_REQUIRE_MESSAGE(d, failure_text(d));
+  t.expect_issued_live(*d, "sts_assume_role");
+  callers = t.state().at("assume_role_access_key_ids").as_array();
+  BOOST_REQUIRE_EQUAL(callers.size(), 2u);
+  BOOST_TEST(callers[0].as_string() == "AKIAFERRYBASE0000002");
+  BOOST_TEST(t.check(std::string(callers[1].as_string())).at("endpoint").as_string() == "sts_assume_role");
+  BOOST_TEST(t.last("sts_role_arn") == deploy_role);
+
+  // A loop without static keys is an error naming the loop, not a stack overflow.
+  write_file(t.dir / "config", "[profile a]\nrole_arn = " + deploy_role + "\nsource_profile = b\n[profile b]\n"
+                               "role_arn = " + deploy_role + "\nsource_profile = a\n");
+  t.vars["AWS_PROFILE"] = "a";
+  aws_credential_chain loop(t.io.get_executor(), t.options());
+  auto l = t.get(loop);
+  BOOST_REQUIRE(!l);
+  BOOST_TEST(l.error().message.find("loop") != std::string::npos, l.error().what());
+  BOOST_TEST(l.error().message.find("a -> b -> a") != std::string::npos, l.error().what());
+
+  // A missing source profile names itself.
+  write_file(t.dir / "config", "[profile a]\nrole_arn = " + deploy_role + "\nsource_profile = nowhere\n");
+  aws_credential_chain dangling(t.io.get_executor(), t.options());
+  auto g = t.get(dangling);
+  BOOST_REQUIRE(!g);
+  BOOST_TEST(g.error().message.find("source_profile 'nowhere'") != std::string::npos, g.error().what());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
