@@ -1,5 +1,6 @@
 #include "src/auth/aws_config_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -116,6 +117,8 @@ result<aws_config_file> parse_aws_config(std::string_view text, aws_file_kind ki
     std::string_view value = trim(t.substr(eq + 1));
     if (key.empty()) return syntax_error(source, line_no, "missing key before '='");
     if (key.find_first_of(" \t") != std::string::npos) return syntax_error(source, line_no, "space inside a key name");
+    if (std::any_of(key.begin(), key.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+      return syntax_error(source, line_no, "control character inside a key name");
     if (indented && last_key_opened_block) {
       current->values[last_key + "." + key] = std::string(value);
       continue;

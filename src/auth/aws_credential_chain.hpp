@@ -13,15 +13,19 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace ferry::auth {
+
+struct aws_profile;
 
 struct aws_chain_options {
   env_lookup env;                      // default: the process environment
   http::client_options http;           // for STS
   http::client_options metadata_http;  // for IMDS and the container endpoint: short timeouts by default
   std::chrono::seconds refresh_margin{300};
-  std::function<std::chrono::sys_seconds()> now;  // signing time for AssumeRole (tests fix it)
+  // The clock for AssumeRole signing and for expiry and refresh decisions (tests use a fake one).
+  std::function<std::chrono::sys_seconds()> now;
 
   aws_chain_options();
 };
@@ -37,7 +41,21 @@ class aws_credential_chain {
   void invalidate() { cache_.invalidate(); }
 
  private:
-  boost::asio::awaitable<result<expiring<signing::aws_credentials>>> resolve();
+  boost::asio::awaitable<result<expiring<signing::aws_credentials>>> resolve();          // + expiry check
+  boost::asio::awaitable<result<expiring<signing::aws_credentials>>> resolve_sources();  // the chain itself
+  struct profile_files;
+  boost::asio::awaitable<result<expiring<signing::aws_credentials>>> web_identity(const std::string& token_file,
+                                                                                  const std::string& role_arn,
+                                                                                  const std::string& session,
+                                                                                  const std::string& region);
+  boost::asio::awaitable<result<expiring<signing::aws_credentials>>> assume_role(const profile_files& files,
+                                                                                 const aws_profile& profile,
+                                                                                 const std::string& region,
+                                                                                 std::vector<std::string>& visited);
+  boost::asio::awaitable<result<expiring<signing::aws_credentials>>> role_source(const profile_files& files,
+                                                                                 const aws_profile& profile,
+                                                                                 const std::string& region,
+                                                                                 std::vector<std::string>& visited);
 
   struct state {
     aws_chain_options options;

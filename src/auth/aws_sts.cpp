@@ -30,6 +30,14 @@ http::request post_form(const http::url& endpoint, std::string body) {
   return req;
 }
 
+// An element's text without the whitespace a pretty-printer puts around it.
+std::string trimmed_child(const pugi::xml_node& parent, const char* name) {
+  std::string_view v = parent.child_value(name);
+  auto first = v.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return std::string(v.substr(first, v.find_last_not_of(" \t\r\n") - first + 1));
+}
+
 }  // namespace
 
 result<http::url> sts_endpoint(const env_lookup& env, const std::string& region) {
@@ -91,11 +99,15 @@ result<aws_expiring_credentials> parse_sts_credentials(std::string_view xml) {
     if (std::string_view(result.name()).ends_with("Result")) creds = result.child("Credentials");
   if (!creds) return bad("no Credentials element in <" + std::string(root.name()).substr(0, 64) + ">");
   aws_expiring_credentials out;
-  out.value.access_key_id = creds.child_value("AccessKeyId");
-  out.value.secret_access_key = creds.child_value("SecretAccessKey");
-  out.value.session_token = creds.child_value("SessionToken");
+  out.value.access_key_id = trimmed_child(creds, "AccessKeyId");
+  out.value.secret_access_key = trimmed_child(creds, "SecretAccessKey");
+  out.value.session_token = trimmed_child(creds, "SessionToken");
   if (out.value.empty()) return bad("incomplete Credentials");
-  std::string_view expiration = creds.child_value("Expiration");
+  // Character references and CDATA can smuggle CR/LF into what becomes a header value.
+  if (has_control_character(out.value.access_key_id) || has_control_character(out.value.secret_access_key) ||
+      has_control_character(out.value.session_token))
+    return bad("control character in Credentials");
+  std::string expiration = trimmed_child(creds, "Expiration");
   auto when = parse_iso8601_utc(expiration);
   if (!when) return bad("malformed Expiration");
   out.expires = *when;

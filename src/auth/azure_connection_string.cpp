@@ -44,7 +44,8 @@ result<std::string> check_endpoint(std::string_view v, std::string_view key) {
   if (!host_ok(host)) return invalid(std::string(key) + " has an invalid host");
   if (v.find_first_of("?# ") != std::string_view::npos) return invalid(std::string(key) + " must be a plain URL");
   while (!v.empty() && v.back() == '/') v.remove_suffix(1);
-  return std::string(v);
+  // Schemes are case-insensitive ("HTTPS://"); the rest of ferry expects them lowercase.
+  return to_lower(v.substr(0, skip)) + std::string(v.substr(skip));
 }
 
 constexpr std::array<std::string_view, 8> known_keys = {
@@ -56,7 +57,7 @@ constexpr std::array<std::string_view, 8> known_keys = {
 result<azure_connection_string> parse_azure_connection_string(std::string_view text) {
   if (text.size() > max_connection_string_size) return invalid("longer than 64 KiB");
   for (unsigned char c : text)
-    if (c < 0x20 && c != '\t') return invalid("contains control characters");
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return invalid("contains control characters");
   if (trim(text).empty()) return invalid("empty");
 
   std::map<std::string, std::string> kv;
@@ -75,6 +76,8 @@ result<azure_connection_string> parse_azure_connection_string(std::string_view t
     std::string_view value = trim(seg.substr(eq + 1));
     bool known = std::find(known_keys.begin(), known_keys.end(), key) != known_keys.end();
     if (!known) continue;
+    // Tabs around a value are layout; inside one (an endpoint, a SAS) they are damage.
+    if (value.find('\t') != std::string_view::npos) return invalid("the value of " + key + " contains a tab");
     if (!kv.emplace(key, std::string(value)).second) return invalid("key " + key + " appears twice");
   }
   if (kv.empty()) return invalid("no recognised keys (AccountName, AccountKey, BlobEndpoint, ...)");
@@ -114,7 +117,7 @@ result<azure_connection_string> parse_azure_connection_string(std::string_view t
   }
   if (auto* n = get("accountname")) {
     if (n->empty()) return invalid("AccountName is empty");
-    if (n->size() > 24 || !std::all_of(n->begin(), n->end(), [](char c) {
+    if (n->size() < 3 || n->size() > 24 || !std::all_of(n->begin(), n->end(), [](char c) {
           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
         }))
       return invalid("AccountName must be 3-24 lowercase letters or digits");
