@@ -72,6 +72,11 @@ class refreshing_value {
       auto fetched = co_await s->fetch();
       std::unique_lock lock(s->mutex);
       s->in_flight = false;
+      // A source that hands out something already expired (a skewed clock, a stale cache upstream) must not be
+      // passed on even once: callers would sign with it and fail far from the cause.
+      if (fetched && expired(*fetched, s->now()))
+        fetched = failure(error::access_denied, "the credential source returned a credential that had already expired "
+                                                "(check this machine's clock)");
       for (auto& w : s->waiters) boost::asio::post(w->get_executor(), [w] { w->cancel(); });
       s->waiters.clear();
       if (fetched) {

@@ -61,6 +61,18 @@ BOOST_AUTO_TEST_CASE(caches_until_the_refresh_margin) {
   BOOST_TEST(fx.fetches == 2);
 }
 
+BOOST_AUTO_TEST_CASE(an_already_expired_fetch_is_an_error_not_a_value) {
+  fixture fx;
+  fx.lifetime = -10s;  // the source's expiry lies in the past
+  auto v = fx.make();
+  asio::io_context io;
+  auto r = run(io, v.get());
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().message.find("already expired") != std::string::npos);
+  fx.lifetime = 3600s;  // the next fetch is healthy again
+  BOOST_TEST(*run(io, v.get()) == "token-2");
+}
+
 BOOST_AUTO_TEST_CASE(never_expiring_values_are_fetched_once) {
   fixture fx;
   refreshing_value<std::string> v([&]() -> asio::awaitable<result<expiring<std::string>>> {
