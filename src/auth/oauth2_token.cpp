@@ -146,7 +146,8 @@ failure map_oauth2_error(const http::request& req, const http::response& resp) {
 }
 
 boost::asio::awaitable<result<expiring_token>> fetch_token(http::client& client, const http::request& req,
-                                                           std::string_view source) {
+                                                           std::string_view source,
+                                                           std::function<wall_clock::time_point()> now) {
   retry_policy policy;
   auto resp = co_await http::send_with_retry(client, req, policy, map_oauth2_error);
   if (!resp) {
@@ -160,7 +161,7 @@ boost::asio::awaitable<result<expiring_token>> fetch_token(http::client& client,
     if (!flavor || *flavor != "Google")
       co_return failure(error::protocol_error, std::string(source) + ": response lacks Metadata-Flavor: Google");
   }
-  co_return parse_token_response(resp->body, wall_clock::now(), source);
+  co_return parse_token_response(resp->body, now ? now() : wall_clock::now(), source);
 }
 
 }  // namespace ferry::auth

@@ -6,6 +6,7 @@
 #include "ferry/http.hpp"
 #include "src/auth/refreshing_value.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,9 @@ result<expiring_token> parse_token_response(std::string_view body, wall_clock::t
 failure map_oauth2_error(const http::request& req, const http::response& resp);
 
 // Sends the request (retrying per the one policy) and parses the token.
+// `now` dates a relative expires_in (default: the system clock; chains pass theirs so a fake clock drives the cache).
 boost::asio::awaitable<result<expiring_token>> fetch_token(http::client& client, const http::request& req,
-                                                           std::string_view source);
+                                                           std::string_view source,
+                                                           std::function<wall_clock::time_point()> now = {});
 
 }  // namespace ferry::auth
