@@ -76,17 +76,6 @@ result<http::url> parse_identity_url(std::string_view text, std::string_view var
   return u;
 }
 
-std::string first_line(std::string_view s, std::size_t limit) {
-  s = s.substr(0, s.find_first_of("\r\n"));
-  std::string out;
-  for (char c : s.substr(0, limit)) {
-    auto u = static_cast<unsigned char>(c);
-    out += (u < 0x20 || u == 0x7f) ? '?' : c;
-  }
-  if (s.size() > limit) out += "...";
-  return out;
-}
-
 }  // namespace
 
 result<void> validate_azure_tenant_id(std::string_view tenant) {
@@ -321,11 +310,8 @@ failure map_azure_token_error(const http::request& req, const http::response& re
   if (auto codes = o.if_contains("error_codes"); codes && codes->is_array() && !codes->as_array().empty() &&
                                                   codes->as_array().front().is_int64())
     aadsts = "AADSTS" + std::to_string(codes->as_array().front().as_int64());
-  std::string description;
-  if (auto d = o.if_contains("error_description"); d && d->is_string()) description = first_line(d->get_string(), 300);
-  if (!aadsts.empty() && !description.starts_with("AADSTS"))
-    description = description.empty() ? aadsts : aadsts + ": " + description;
-  if (!description.empty()) f.message += ": " + description;
+  // map_oauth2_error appended error_description, which normally starts with the AADSTS code; name it when not.
+  if (!aadsts.empty() && f.message.find("AADSTS") == std::string::npos) f.message += " (" + aadsts + ")";
   return f;
 }
 

@@ -44,6 +44,19 @@ std::string clean_code(std::string_view s) {
   return out;
 }
 
+// The first line of a service's human-readable explanation, control characters replaced, capped: it names what
+// went wrong ("Invalid JWT Signature.", "AADSTS7000215: Invalid client secret provided.") and holds no secret.
+std::string first_line(std::string_view s, std::size_t limit) {
+  s = s.substr(0, s.find_first_of("\r\n"));
+  std::string out;
+  for (char c : s.substr(0, limit)) {
+    auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? '?' : c;
+  }
+  if (s.size() > limit) out += "...";
+  return out;
+}
+
 }  // namespace
 
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
@@ -139,6 +152,8 @@ failure map_oauth2_error(const http::request& req, const http::response& resp) {
     else if (e != o.end() && e->value().is_object())  // Google APIs' {"error":{"status":...}}
       if (auto s = e->value().as_object().find("status"); s != e->value().as_object().end() && s->value().is_string())
         f.service_code = clean_code(s->value().get_string());
+    if (auto d = o.find("error_description"); d != o.end() && d->value().is_string() && !d->value().get_string().empty())
+      f.message += ": " + first_line(d->value().get_string(), 300);
   }
   if (f.service_code == "invalid_grant" || f.service_code == "invalid_client" || f.service_code == "unauthorized_client")
     f.kind = error::access_denied;

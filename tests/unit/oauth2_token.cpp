@@ -77,6 +77,9 @@ BOOST_AUTO_TEST_CASE(error_mapping) {
   BOOST_TEST(f.service_code == "invalid_grant");
   BOOST_TEST((f.kind == error::access_denied));
   BOOST_TEST(!is_retryable(f));
+  BOOST_TEST(f.message.ends_with(": account not found"), f.message);  // the service's explanation, first line only
+  resp.body = "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\\r\\nTrace: \\u0007x\"}";
+  BOOST_TEST(map_oauth2_error(req, resp).message.ends_with(": Invalid JWT Signature."), map_oauth2_error(req, resp).message);
   resp.status = 503;
   resp.body = "<html>busy</html>";
   BOOST_TEST(is_retryable(map_oauth2_error(req, resp)));
