@@ -28,13 +28,6 @@ retry_options metadata_retry() {
   return r;
 }
 
-// fetch_token dates expiries by the system clock; the cache runs on ours (a fake one in tests).
-expiring<std::optional<bearer_token>> on_our_clock(expiring_token t, const google_chain_options& o) {
-  expiring<std::optional<bearer_token>> out{std::move(t.value), std::nullopt};
-  if (t.expires) out.expires = o.now() + (*t.expires - wall_clock::now());
-  return out;
-}
-
 }  // namespace
 
 google_chain_options::google_chain_options() : env(process_environment()) {
@@ -100,18 +93,19 @@ boost::asio::awaitable<token_result> google_credential_chain::resolve() {
       claims.issued_at = std::chrono::floor<std::chrono::seconds>(st.options.now());
       auto jwt = signing::google_service_account_jwt(claims, sa->private_key);
       if (!jwt) co_return with_source(jwt.error(), source);
-      auto t = co_await fetch_token(st.token_client, jwt_bearer_grant(*uri, *jwt), source);
+      auto t = co_await fetch_token(st.token_client, jwt_bearer_grant(*uri, *jwt), source, st.options.now);
       if (!t) co_return t.error();
-      co_return found(source, on_our_clock(std::move(*t), st.options));
+      co_return found(source, {std::move(t->value), t->expires});
     }
     auto& user = std::get<google_authorized_user>(file);
     std::string source = label + " authorized user (client " + user.client_id + ")";
     auto uri = http::url::parse(user.token_uri);
     if (!uri) co_return with_source(uri.error(), source);
-    auto t = co_await fetch_token(
-        st.token_client, refresh_token_grant(*uri, user.client_id, user.client_secret, user.refresh_token), source);
+    auto t = co_await fetch_token(st.token_client,
+                                  refresh_token_grant(*uri, user.client_id, user.client_secret, user.refresh_token),
+                                  source, st.options.now);
     if (!t) co_return t.error();
-    co_return found(source, on_our_clock(std::move(*t), st.options));
+    co_return found(source, {std::move(t->value), t->expires});
   };
 
   // 0. An emulator takes no credentials.
@@ -140,19 +134,13 @@ boost::asio::awaitable<token_result> google_credential_chain::resolve() {
   auto base = gce_metadata_base(env);
   if (!base) co_return base.error();
   std::string source = "metadata server " + base->host_header();
-  retry_policy policy(metadata_retry());
-  auto req = gce_metadata_token_request(*base);
-  auto resp = co_await http::send_with_retry(st.metadata_client, req, policy, map_oauth2_error);
-  if (resp) {
-    // Anything else listening on that address is not the metadata server.
-    auto flavor = resp->headers.find("metadata-flavor");
-    if (!flavor || *flavor != "Google")
-      co_return failure(error::protocol_error, source + ": the response lacks Metadata-Flavor: Google");
-    auto t = parse_token_response(resp->body, st.options.now(), source);
-    if (!t) co_return t.error();
-    co_return found(source, {std::move(t->value), t->expires});
-  }
-  tried.push_back(source + " (" + resp.error().what() + ")");
+  auto t = co_await fetch_token(st.metadata_client, gce_metadata_token_request(*base), source, st.options.now,
+                                metadata_retry());
+  if (t) co_return found(source, {std::move(t->value), t->expires});
+  // Something answered, but not as the metadata server does (no Metadata-Flavor: Google, no token): that is an
+  // error of its own, not "nothing there".
+  if (t.error().kind == error::protocol_error) co_return t.error();
+  tried.push_back(source + " (" + t.error().what() + ")");
   co_return failure(error::access_denied, "no Google credentials found; tried: " + join(tried, ", "));
 }
 

@@ -162,8 +162,9 @@ failure map_oauth2_error(const http::request& req, const http::response& resp) {
 
 boost::asio::awaitable<result<expiring_token>> fetch_token(http::client& client, const http::request& req,
                                                            std::string_view source,
-                                                           std::function<wall_clock::time_point()> now) {
-  retry_policy policy;
+                                                           std::function<wall_clock::time_point()> now,
+                                                           retry_options retry) {
+  retry_policy policy(retry);
   auto resp = co_await http::send_with_retry(client, req, policy, map_oauth2_error);
   if (!resp) {
     failure f = resp.error();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ferry/http.hpp"
+#include "ferry/retry.hpp"
 #include "src/auth/refreshing_value.hpp"
 
 #include <functional>
@@ -42,8 +43,11 @@ failure map_oauth2_error(const http::request& req, const http::response& resp);
 
 // Sends the request (retrying per the one policy) and parses the token.
 // `now` dates a relative expires_in (default: the system clock; chains pass theirs so a fake clock drives the cache).
+// A request carrying Metadata-Flavor (the GCE metadata server) must be answered with Metadata-Flavor: Google, else
+// protocol_error. `retry`: metadata servers get fewer, quicker attempts than token endpoints.
 boost::asio::awaitable<result<expiring_token>> fetch_token(http::client& client, const http::request& req,
                                                            std::string_view source,
-                                                           std::function<wall_clock::time_point()> now = {});
+                                                           std::function<wall_clock::time_point()> now = {},
+                                                           retry_options retry = {});
 
 }  // namespace ferry::auth
