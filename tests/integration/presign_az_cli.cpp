@@ -37,6 +37,37 @@ BOOST_AUTO_TEST_CASE(service_sas_urls) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(endpoint_and_query_fields) {
+  std::vector<std::string> env{"AZURE_STORAGE_ACCOUNT=devstoreaccount1", "AZURE_STORAGE_KEY=" + key};
+  auto r = presign({"az://devstoreaccount1/models/w.bin", "--date", "20261123T000000Z", "--endpoint",
+                    "http://127.0.0.1:10000/devstoreaccount1/", "--query", "rscd=attachment; filename=\"w.bin\"",
+                    "--query", "sip=10.0.0.1-10.0.0.9", "--query", "sv=2021-08-06"},
+                   env);
+  BOOST_TEST_INFO(r.err);
+  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  BOOST_TEST(r.out.starts_with("http://127.0.0.1:10000/devstoreaccount1/models/w.bin?"));
+  for (const char* part : {"sv=2021-08-06", "sip=10.0.0.1-10.0.0.9", "rscd=attachment%3B%20filename%3D%22w.bin%22",
+                           "spr=https%2Chttp"})  // a plain-HTTP endpoint also allows http
+    BOOST_TEST(r.out.find(part) != std::string::npos, part);
+  auto plain = presign({"az://devstoreaccount1/models/w.bin", "--date", "20261123T000000Z"}, env);
+  auto sig = [](const std::string& url) { return url.substr(url.find("sig=")); };
+  BOOST_TEST(sig(plain.out) != sig(r.out));  // the fields are signed, not just appended
+
+  auto unknown = presign({"az://devstoreaccount1/models/w.bin", "--query", "sp=rwd"}, env);
+  BOOST_TEST(unknown.exit_code == 2);
+  BOOST_TEST(unknown.err.find("rscc, rscd") != std::string::npos, unknown.err);
+  auto bad_endpoint = presign({"az://devstoreaccount1/models/w.bin", "--endpoint", "ftp://x"}, env);
+  BOOST_TEST(bad_endpoint.exit_code == 2);
+  auto header = presign({"az://devstoreaccount1/models/w.bin", "--header", "x-ms-meta-a:1"}, env);
+  BOOST_TEST(header.exit_code == 2);
+  // With only a SAS token there is no key to sign new fields with.
+  auto sas_only = presign({"az://devstoreaccount1/models/w.bin", "--query", "rsct=text/plain"},
+                          {"AZURE_STORAGE_ACCOUNT=devstoreaccount1", "AZURE_STORAGE_KEY=",
+                           "AZURE_STORAGE_SAS_TOKEN=sv=2021-08-06&sp=r&sig=abc"});
+  BOOST_TEST(sas_only.exit_code == 2);
+  BOOST_TEST(sas_only.err.find("sig=abc") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(errors) {
   std::vector<std::string> env{"AZURE_STORAGE_ACCOUNT=myaccount", "AZURE_STORAGE_KEY=" + key};
   auto no_creds = presign({"az://otheraccount/models/w.bin"}, {"AZURE_STORAGE_ACCOUNT=", "AZURE_STORAGE_KEY="});

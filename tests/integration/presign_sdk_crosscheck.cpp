@@ -168,6 +168,14 @@ BOOST_AUTO_TEST_CASE(azure_sas_and_gcs_urls_match_the_sdks) {
   json::array spec;
   for (auto& c : az) spec.push_back(c.sdk);
   for (auto& c : gs) spec.push_back(c.sdk);
+  // And two through the real CLI (answers at the end of the list).
+  spec.push_back(json::object{{"kind", "azure"}, {"account", "myaccount"}, {"key", emulator_key}, {"container", "models"},
+                              {"blob", "dir/w ü+.bin"}, {"permissions", "r"}, {"expiry", "2026-11-23T01:00:00Z"},
+                              {"version", std::string(azure_default_sas_version)}, {"protocol", "https"},
+                              {"ip", "10.0.0.1-10.0.0.9"}, {"rscd", "attachment; filename=\"a b.bin\""}});
+  spec.push_back(json::object{{"kind", "gcs"}, {"key_file", dir / "sa.json"}, {"bucket", "test-bucket"},
+                              {"object", "dir/a b~c.txt"}, {"action", "read"}, {"time", "2019-02-01T09:00:00Z"},
+                              {"expires", 3600}, {"style", "virtual"}});
   write_file(dir / "cases.json", json::serialize(spec));
 
   auto r = run_command({"/usr/bin/env", "node", std::string(FERRY_SOURCE_DIR) + "/tests/integration/sdk_presign.cjs",
@@ -180,7 +188,7 @@ BOOST_AUTO_TEST_CASE(azure_sas_and_gcs_urls_match_the_sdks) {
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, "sdk_presign.cjs failed: " << r.err);
   json::value answers = json::parse(r.out);
   auto& list = answers.as_array();
-  BOOST_REQUIRE_EQUAL(list.size(), az.size() + gs.size());
+  BOOST_REQUIRE_EQUAL(list.size(), az.size() + gs.size() + 2);
 
   auto azure_key_value = azure_key::from_base64(emulator_key);
   BOOST_REQUIRE(azure_key_value);
@@ -208,6 +216,25 @@ BOOST_AUTO_TEST_CASE(azure_sas_and_gcs_urls_match_the_sdks) {
       BOOST_TEST(split(*ours).second == split(theirs).second);
       if (gs[i].ferry.query.empty()) BOOST_TEST(*ours == theirs);
     }
+  }
+
+  auto az_cli = run_command({FERRY_CLI_PATH, "presign", "az://myaccount/models/dir/w ü+.bin", "--date", "20261123T000000Z",
+                             "--expires", "3600", "--query", "rscd=attachment; filename=\"a b.bin\"", "--query",
+                             "sip=10.0.0.1-10.0.0.9"},
+                            {"AZURE_STORAGE_CONNECTION_STRING=", "AZURE_STORAGE_SAS_TOKEN=", "AZURE_STORAGE_ACCOUNT=myaccount",
+                             "AZURE_STORAGE_KEY=" + emulator_key});
+  BOOST_TEST_CONTEXT("ferry presign az:// " << az_cli.err) {
+    BOOST_REQUIRE_EQUAL(az_cli.exit_code, 0);
+    std::string url = az_cli.out.substr(0, az_cli.out.find('\n'));
+    BOOST_TEST(url.starts_with("https://myaccount.blob.core.windows.net/models/dir/w%20%C3%BC%2B.bin?"), url);
+    BOOST_TEST(query_map(url.substr(url.find('?') + 1)) == query_map(std::string(list[list.size() - 2].as_string())));
+  }
+  auto gs_cli = run_command({FERRY_CLI_PATH, "presign", "gs://test-bucket/dir/a b~c.txt", "--key-file", dir / "sa.json",
+                             "--date", "20190201T090000Z", "--expires", "3600", "--url-style", "virtual"},
+                            {"GOOGLE_APPLICATION_CREDENTIALS=", "STORAGE_EMULATOR_HOST="});
+  BOOST_TEST_CONTEXT("ferry presign gs:// " << gs_cli.err) {
+    BOOST_REQUIRE_EQUAL(gs_cli.exit_code, 0);
+    BOOST_TEST(gs_cli.out == std::string(list.back().as_string()) + "\n");
   }
 }
 
