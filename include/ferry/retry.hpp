@@ -40,6 +40,16 @@ struct retry_options {
   std::chrono::milliseconds max_total{300'000};  // give up when this much time has passed since the first attempt
 };
 
+// Link-local credential endpoints (IMDS, the GCE metadata server, managed identity): a few quick attempts within
+// seconds, so a machine without one fails fast and a busy one still gets a second chance.
+inline retry_options local_endpoint_retry(int max_attempts = 3) {
+  retry_options r;
+  r.max_attempts = max_attempts;
+  r.base_delay = std::chrono::milliseconds(50);
+  r.max_total = std::chrono::seconds(5);
+  return r;
+}
+
 class retry_policy {
  public:
   using clock = std::chrono::steady_clock;

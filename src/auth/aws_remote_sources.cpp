@@ -18,14 +18,6 @@ http::url with_path(http::url base, std::string_view path) {
   return base;
 }
 
-// Credential endpoints are local and fast; a couple of quick retries cover a busy metadata service.
-retry_options metadata_retry() {
-  retry_options r;
-  r.max_attempts = 3;
-  r.base_delay = std::chrono::milliseconds(50);
-  r.max_total = std::chrono::seconds(5);
-  return r;
-}
 
 std::string first_line(std::string_view s) {
   auto end = s.find_first_of("\r\n");
@@ -48,7 +40,7 @@ result<http::url> imds_endpoint(const env_lookup& env) {
 
 boost::asio::awaitable<result<aws_expiring_credentials>> fetch_imds_credentials(http::client& client,
                                                                                 const http::url& endpoint) {
-  retry_policy policy(metadata_retry());
+  retry_policy policy(local_endpoint_retry());
   http::request token_req;
   token_req.method = "PUT";
   token_req.address = with_path(endpoint, "/latest/api/token");
@@ -104,7 +96,7 @@ result<std::optional<container_source>> container_endpoint(const env_lookup& env
 
 boost::asio::awaitable<result<aws_expiring_credentials>> fetch_container_credentials(
     http::client& client, const container_source& source) {
-  retry_policy policy(metadata_retry());
+  retry_policy policy(local_endpoint_retry());
   http::request req;
   req.address = source.address;
   if (!source.authorization.empty()) req.headers.set("Authorization", source.authorization);

@@ -5,14 +5,6 @@ namespace {
 
 using token_result = result<expiring_token>;
 
-// Managed-identity endpoints are local: a couple of quick retries cover a busy one.
-retry_options metadata_retry() {
-  retry_options r;
-  r.max_attempts = 3;
-  r.base_delay = std::chrono::milliseconds(50);
-  r.max_total = std::chrono::seconds(5);
-  return r;
-}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -65,7 +57,7 @@ struct azure_token_credential_chain::state {
     failure f = map_azure_token_error(req, *first);
     f.attempts = 1;
     if (!is_retryable(f)) co_return f;
-    co_return co_await fetch(metadata_client, std::move(req), retry_policy(metadata_retry()), label);
+    co_return co_await fetch(metadata_client, std::move(req), retry_policy(local_endpoint_retry()), label);
   }
 
   boost::asio::awaitable<token_result> resolve(std::string scope) {
@@ -100,7 +92,7 @@ struct azure_token_credential_chain::state {
       case azure_token_source_kind::app_service:
         token = co_await fetch(metadata_client,
                                azure_app_service_identity_request(src.endpoint, src.identity_header, *resource, src.client_id),
-                               retry_policy(metadata_retry()), "IDENTITY_ENDPOINT");
+                               retry_policy(local_endpoint_retry()), "IDENTITY_ENDPOINT");
         break;
       case azure_token_source_kind::imds: {
         std::string unreachable;

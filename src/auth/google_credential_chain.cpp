@@ -19,14 +19,6 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
   return out;
 }
 
-// A metadata server that does not answer at once is not there: two quick attempts, not the usual six.
-retry_options metadata_retry() {
-  retry_options r;
-  r.max_attempts = 2;
-  r.base_delay = std::chrono::milliseconds(50);
-  r.max_total = std::chrono::seconds(5);
-  return r;
-}
 
 }  // namespace
 
@@ -135,7 +127,7 @@ boost::asio::awaitable<token_result> google_credential_chain::resolve() {
   if (!base) co_return base.error();
   std::string source = "metadata server " + base->host_header();
   auto t = co_await fetch_token(st.metadata_client, gce_metadata_token_request(*base), source, st.options.now,
-                                metadata_retry());
+                                local_endpoint_retry(2));
   if (t) co_return found(source, {std::move(t->value), t->expires});
   // Something answered, but not as the metadata server does (no Metadata-Flavor: Google, no token): that is an
   // error of its own, not "nothing there".
