@@ -12,4 +12,12 @@ env_lookup process_environment() {
   };
 }
 
+env_lookup lookup_in(const std::map<std::string, std::string, std::less<>>& vars) {
+  return [&vars](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end() || it->second.empty()) return std::nullopt;
+    return it->second;
+  };
+}
+
 }  // namespace ferry::auth

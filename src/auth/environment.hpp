@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,5 +14,9 @@ using env_lookup = std::function<std::optional<std::string>(std::string_view nam
 
 // getenv(); an empty variable counts as unset.
 env_lookup process_environment();
+
+// Settings an embedding program (or a test) supplies instead of the process environment. The lookup refers to
+// `vars`, which must outlive it; later changes to the map are seen. An empty value counts as unset, as above.
+env_lookup lookup_in(const std::map<std::string, std::string, std::less<>>& vars);
 
 }  // namespace ferry::auth

@@ -34,7 +34,7 @@ const std::string deploy_role = "arn:aws:iam::123456789012:role/ferry-deploy";
 struct testd_chain {
   testd_process server;
   temp_dir dir;
-  std::map<std::string, std::string> vars;
+  std::map<std::string, std::string, std::less<>> vars;
   std::shared_ptr<std::atomic<long>> skew = std::make_shared<std::atomic<long>>(0);  // fake clock: seconds ahead
   asio::io_context io;
 
@@ -49,11 +49,7 @@ struct testd_chain {
 
   aws_chain_options options() {
     aws_chain_options o;
-    o.env = [this](std::string_view n) -> std::optional<std::string> {
-      auto it = vars.find(std::string(n));
-      if (it == vars.end()) return std::nullopt;
-      return it->second;
-    };
+    o.env = lookup_in(vars);
     o.now = [skew = skew] {
       return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
              std::chrono::seconds(skew->load());

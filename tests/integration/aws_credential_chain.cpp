@@ -26,7 +26,7 @@ namespace {
 struct chain_env {
   testd_process server;
   temp_dir dir;
-  std::map<std::string, std::string> vars;
+  std::map<std::string, std::string, std::less<>> vars;
 
   chain_env() {
     // No real ~/.aws, and no IMDS unless a test points at testd.
@@ -36,11 +36,7 @@ struct chain_env {
   }
   aws_chain_options options() {
     aws_chain_options o;
-    o.env = [this](std::string_view n) -> std::optional<std::string> {
-      auto it = vars.find(std::string(n));
-      if (it == vars.end()) return std::nullopt;
-      return it->second;
-    };
+    o.env = lookup_in(vars);
     return o;
   }
   result<signing::aws_credentials> get(aws_credential_chain& chain, asio::io_context& io) {

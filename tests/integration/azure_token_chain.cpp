@@ -49,7 +49,7 @@ std::string federated_jwt(const std::string& subject) {
 struct azure_env {
   testd_process server;
   temp_dir dir;
-  std::map<std::string, std::string> vars;
+  std::map<std::string, std::string, std::less<>> vars;
   wall_clock::time_point clock = wall_clock::now();  // the chain's clock; tests move it
   asio::io_context io;
 
@@ -67,11 +67,7 @@ struct azure_env {
   // Nothing reaches a real IMDS: unless a test says otherwise, IMDS is a closed port.
   azure_token_options options(std::string imds = "http://127.0.0.1:1") {
     azure_token_options o;
-    o.env = [this](std::string_view n) -> std::optional<std::string> {
-      auto it = vars.find(std::string(n));
-      if (it == vars.end()) return std::nullopt;
-      return it->second;
-    };
+    o.env = lookup_in(vars);
     o.imds_endpoint = std::move(imds);
     o.now = [this] { return clock; };
     return o;

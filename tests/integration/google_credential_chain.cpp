@@ -72,7 +72,7 @@ const test_key& other_key() {
 struct chain_env {
   testd_process server;
   temp_dir dir;
-  std::map<std::string, std::string> vars;
+  std::map<std::string, std::string, std::less<>> vars;
   std::shared_ptr<std::chrono::seconds> clock_offset = std::make_shared<std::chrono::seconds>(0);
   asio::io_context io;
 
@@ -87,11 +87,7 @@ struct chain_env {
 
   google_chain_options options() {
     google_chain_options o;
-    o.env = [this](std::string_view n) -> std::optional<std::string> {
-      auto it = vars.find(std::string(n));
-      if (it == vars.end()) return std::nullopt;
-      return it->second;
-    };
+    o.env = lookup_in(vars);
     auto offset = clock_offset;
     o.now = [offset] { return wall_clock::now() + *offset; };
     return o;

@@ -91,12 +91,13 @@ BOOST_AUTO_TEST_CASE(sts_requests_and_responses) {
 }
 
 BOOST_AUTO_TEST_CASE(endpoints_from_environment) {
-  std::map<std::string, std::string> vars;
-  env_lookup env = [&](std::string_view n) -> std::optional<std::string> {
-    auto it = vars.find(std::string(n));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
+  std::map<std::string, std::string, std::less<>> vars;
+  env_lookup env = lookup_in(vars);
+  vars["AWS_REGION"] = "";  // an empty variable counts as unset, as in the process environment
+  BOOST_TEST(!env("AWS_REGION").has_value());
+  vars["AWS_REGION"] = "eu-north-1";  // later changes are seen
+  BOOST_TEST(env("AWS_REGION").value_or("") == "eu-north-1");
+  vars.erase("AWS_REGION");
   BOOST_TEST(sts_endpoint(env, "ap-south-1")->host == "sts.ap-south-1.amazonaws.com");
   vars["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9000";
   BOOST_TEST(sts_endpoint(env, "x")->port == 9000);
