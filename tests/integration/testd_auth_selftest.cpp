@@ -418,6 +418,15 @@ BOOST_AUTO_TEST_CASE(azure_entra_client_credentials) {
                           "grant_type=client_credentials&client_id=ferry-client-id&client_secret=ferry-client-secret"
                           "&scope=https%3A%2F%2Fstorage.azure.com%2Fuser_impersonation");
   BOOST_TEST(str(parse_object(scope), "error") == "invalid_scope");
+  // Forced failures report the AADSTS number their error (or message) implies.
+  configure(td, R"({"fail": [{"endpoint": "azure", "times": 1, "error": "invalid_request"},
+                             {"endpoint": "azure", "times": 1, "error": "invalid_grant", "message": "AADSTS50076: MFA required."}]})");
+  auto forced = parse_object(td.request("POST", "/tenant-1/oauth2/v2.0/token", form_type,
+                                        azure_form + "&client_secret=ferry-client-secret"));
+  BOOST_TEST(forced.at("error_codes").as_array().at(0).as_int64() == 900144);
+  auto mfa = parse_object(td.request("POST", "/tenant-1/oauth2/v2.0/token", form_type,
+                                     azure_form + "&client_secret=ferry-client-secret"));
+  BOOST_TEST(mfa.at("error_codes").as_array().at(0).as_int64() == 50076);
 
   // Workload identity: the federated token file's content as client_assertion.
   const std::string fed = ferry::signing::base64url_nopad(R"({"alg":"RS256"})") + "." +

@@ -2,6 +2,7 @@
 // with grant_type=client_credentials and either client_secret or a client_assertion (workload
 // identity federation). Clients get here through AZURE_AUTHORITY_HOST. Errors carry AADSTS codes in
 // the service's JSON shape; the access token is a JWT-shaped string with the usual claims.
+#include <charconv>
 #include "tests/support/credential_dialects.hpp"
 
 namespace ferry::testd {
@@ -43,6 +44,24 @@ std::optional<std::string_view> tenant_of(std::string_view path) {
   return tenant;
 }
 
+// The AADSTS number a forced failure reports: the one its message starts with ("AADSTS50076: ..."), else the
+// number Entra usually pairs with the OAuth error code.
+int forced_aadsts(const forced_failure& f) {
+  if (f.message.starts_with("AADSTS")) {
+    int n = 0;
+    auto digits = std::string_view(f.message).substr(6);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (ec == std::errc() && end != digits.data()) return n;
+  }
+  if (f.error == "unauthorized_client") return 700016;
+  if (f.error == "invalid_request") return 900144;
+  if (f.error == "invalid_scope") return 1002012;
+  if (f.error == "unsupported_grant_type") return 70003;
+  if (f.error == "invalid_grant") return 50173;
+  if (f.error == "temporarily_unavailable") return 50001;
+  return 7000215;  // invalid_client
+}
+
 class azure_entra_dialect final : public dialect {
  public:
   explicit azure_entra_dialect(std::shared_ptr<credential_state> s) : state_(std::move(s)) {}
@@ -54,7 +73,7 @@ class azure_entra_dialect final : public dialect {
     const auto form = parse_form(co_await ex.read_body_string(256 << 10));
     constexpr std::string_view endpoint = "azure_client_credentials";
     if (auto f = state_->begin("azure", endpoint))
-      co_return error_reply({f->status ? f->status : 401u, f->error.empty() ? "invalid_client" : f->error, 7000215,
+      co_return error_reply({f->status ? f->status : 401u, f->error.empty() ? "invalid_client" : f->error, forced_aadsts(*f),
                              f->message.empty() ? "Forced failure (ferry_testd)." : f->message});
     const auth_config cfg = state_->config();
     auto err = check(tenant, form, cfg);
