@@ -5,7 +5,12 @@
 #include "cli/presign.hpp"
 
 #include "ferry/object_url.hpp"
+#include "src/auth/azure_delegation_presign.hpp"
 #include "src/auth/azure_storage_credentials.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 
 namespace ferry::cli {
 namespace {
@@ -34,6 +39,25 @@ result<void> apply_query(signing::azure_blob_sas_request& req, const signing::st
   return {};
 }
 
+// No account key or SAS configured: a bearer token from the Azure token chain (client secret, workload or managed
+// identity) gets a user delegation key from the blob service, which signs a user delegation SAS.
+result<std::string> presign_with_token(const std::string& blob_endpoint, const signing::azure_blob_sas_request& req,
+                                       std::chrono::sys_seconds start, const failure& no_key) {
+  boost::asio::io_context io;
+  http::client client(io.get_executor());
+  auth::azure_token_credential_chain tokens(io.get_executor());
+  auto future = boost::asio::co_spawn(io, auth::azure_presign_blob_with_token(client, tokens, blob_endpoint, req, start),
+                                      boost::asio::use_future);
+  io.run();
+  auto url = future.get();
+  if (!url && url.error().message.starts_with(auth::azure_delegation_token_step)) {
+    failure f = url.error();  // keep the token step's kind, status and request id; say both ways were tried
+    f.message = no_key.message + "; " + f.message;
+    return f;
+  }
+  return url;
+}
+
 }  // namespace
 
 result<std::string> presign_az(const presign_options& o) {
@@ -45,19 +69,22 @@ result<std::string> presign_az(const presign_options& o) {
   if (!u) return u.error();
   if (u->kind != url_kind::az || u->key.empty() || u->is_prefix())
     return failure(error::invalid_argument, "az presign needs az://ACCOUNT/CONTAINER/BLOB");
+  if (!o.endpoint.empty() && !o.endpoint.starts_with("http://") && !o.endpoint.starts_with("https://"))
+    return failure(error::invalid_argument, "--endpoint must be an http(s):// URL, e.g. http://127.0.0.1:10000/devstoreaccount1");
   auto creds = auth::resolve_azure_storage_credentials(u->account, auth::process_environment());
-  if (!creds) return creds.error();
+  if (!creds && creds.error().kind != error::not_found) return creds.error();
+  // Without a key or SAS, only the endpoint matters (the token path): the public one unless --endpoint says otherwise.
+  auth::azure_storage_credentials key_creds =
+      creds ? *creds : auth::azure_storage_credentials{u->account, "", "", "https://" + u->account + ".blob.core.windows.net", "token"};
   if (!o.endpoint.empty()) {
-    if (!o.endpoint.starts_with("http://") && !o.endpoint.starts_with("https://"))
-      return failure(error::invalid_argument, "--endpoint must be an http(s):// URL, e.g. http://127.0.0.1:10000/devstoreaccount1");
-    creds->blob_endpoint = o.endpoint;
-    while (creds->blob_endpoint.ends_with('/')) creds->blob_endpoint.pop_back();
+    key_creds.blob_endpoint = o.endpoint;
+    while (key_creds.blob_endpoint.ends_with('/')) key_creds.blob_endpoint.pop_back();
   }
   auto time = signing_time(o.date);
   if (!time) return time.error();
   auto query = split_pairs(o.query, '=', "--query");
   if (!query) return query.error();
-  if (creds->account_key.empty() && !query->empty())
+  if (creds && creds->account_key.empty() && !query->empty())
     return failure(error::invalid_argument, "--query needs an account key to sign with; " + creds->source +
                                                 " provides only a SAS token, whose fields are fixed");
 
@@ -73,9 +100,10 @@ result<std::string> presign_az(const presign_options& o) {
   req.expiry = *time + std::chrono::seconds(o.expires);
   if (auto applied = apply_query(req, *query); !applied) return applied.error();
   // A plain-HTTP endpoint (the emulator, a custom one) could never satisfy spr=https.
-  bool http_endpoint = creds->blob_endpoint.starts_with("http://");
+  bool http_endpoint = key_creds.blob_endpoint.starts_with("http://");
   req.protocol = (o.scheme == "http" || http_endpoint) ? "https,http" : "https";
-  auto signed_url = auth::azure_presign_blob(*creds, req);
+  if (!creds) return presign_with_token(key_creds.blob_endpoint, req, *time, creds.error());
+  auto signed_url = auth::azure_presign_blob(key_creds, req);
   if (!signed_url) return signed_url.error();
   return signed_url->url;
 }

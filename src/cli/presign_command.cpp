@@ -16,7 +16,7 @@ namespace ferry::cli {
 namespace {
 
 int run_presign(std::span<const std::string> args) {
-  CLI::App app{"Print a presigned URL for an object (no network access)", "ferry presign"};
+  CLI::App app{"Print a presigned URL for an object (network only to obtain credentials)", "ferry presign"};
   presign_options o;
   app.add_option("URL", o.url, "s3://BUCKET/KEY, gs://BUCKET/OBJECT or az://ACCOUNT/CONTAINER/BLOB")->required();
   app.add_option("--method", o.method, "HTTP method the URL allows (default GET)");

@@ -11,7 +11,11 @@ const std::string key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVEr
 command_result presign(std::vector<std::string> args, std::vector<std::string> env) {
   std::vector<std::string> argv{FERRY_CLI_PATH, "presign"};
   for (auto& a : args) argv.push_back(a);
-  env.push_back("AZURE_STORAGE_CONNECTION_STRING=");
+  // No token identity either, and an IMDS that is certainly absent (not whatever answers 169.254.169.254 here).
+  for (const char* v : {"AZURE_STORAGE_CONNECTION_STRING=", "AZURE_TENANT_ID=", "AZURE_CLIENT_ID=", "AZURE_CLIENT_SECRET=",
+                        "AZURE_FEDERATED_TOKEN_FILE=", "IDENTITY_ENDPOINT=", "IDENTITY_HEADER=",
+                        "AZURE_POD_IDENTITY_AUTHORITY_HOST=http://127.0.0.1:1"})
+    env.insert(env.begin(), v);  // first, so a test's own setting wins
   return run_command(argv, env);
 }
 }  // namespace
@@ -71,8 +75,9 @@ BOOST_AUTO_TEST_CASE(endpoint_and_query_fields) {
 BOOST_AUTO_TEST_CASE(errors) {
   std::vector<std::string> env{"AZURE_STORAGE_ACCOUNT=myaccount", "AZURE_STORAGE_KEY=" + key};
   auto no_creds = presign({"az://otheraccount/models/w.bin"}, {"AZURE_STORAGE_ACCOUNT=", "AZURE_STORAGE_KEY="});
-  BOOST_TEST(no_creds.exit_code == 3);
+  BOOST_TEST(no_creds.exit_code == 4);  // access denied: no identity at all, as for s3:// and gs://
   BOOST_TEST(no_creds.err.find("AZURE_STORAGE_CONNECTION_STRING") != std::string::npos);
+  BOOST_TEST(no_creds.err.find("no Azure credentials found") != std::string::npos, no_creds.err);
   auto bad_method = presign({"az://myaccount/models/w.bin", "--method", "PATCH"}, env);
   BOOST_TEST(bad_method.exit_code == 2);
   auto prefix = presign({"az://myaccount/models/"}, env);
