@@ -180,6 +180,10 @@ void testd_process::start(std::vector<std::string> args) {
   std::vector<std::string> argv_s;
   argv_s.push_back(FERRY_TESTD_PATH);
   argv_s.insert(argv_s.end(), args.begin(), args.end());
+  // If this test process dies without running our destructor (a sanitizer abort, a crash), the server follows it
+  // instead of holding CTest's output pipe open forever.
+  argv_s.push_back("--parent-pid");
+  argv_s.push_back(std::to_string(::getpid()));
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);

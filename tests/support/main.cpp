@@ -17,6 +17,9 @@
 #include <boost/json/parse.hpp>
 
 #include <csignal>
+
+#include <sys/prctl.h>
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -81,6 +84,11 @@ int main(int argc, char** argv) {
   try {
     server_context ctx(parse_options(argc, argv));
     const options& o = ctx.opts;
+    if (o.parent_pid > 0) {
+      // SIGTERM when the parent dies (the handler below stops cleanly); if it died before this line, go now.
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (::getppid() != o.parent_pid) return 0;
+    }
     if (!o.faults_file.empty()) {
       std::ifstream in(o.faults_file);
       if (!in) throw std::runtime_error("cannot read " + o.faults_file);

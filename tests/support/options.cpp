@@ -14,6 +14,7 @@ constexpr const char* usage =
     "usage: ferry_testd [--host ADDR] [--port N] [--tls] [--tls-port N] [--no-http]\n"
     "                   [--cert-out FILE] [--key-out FILE] [--port-file FILE]\n"
     "                   [--root DIR | --memory] [--faults FILE] [--threads N] [--chunk SIZE] [--verbose]\n"
+    "                   [--parent-pid PID]\n"
     "Prints `ferry_testd listening http=HOST:PORT [https=HOST:PORT]` on stdout when ready.\n"
     "See tests/support/README.md for routes and fault syntax.\n";
 
@@ -57,6 +58,7 @@ options parse_options(int argc, char** argv) {
     else if (a == "--root") o.root = value();
     else if (a == "--memory") o.root.clear();
     else if (a == "--faults") o.faults_file = value();
+    else if (a == "--parent-pid") o.parent_pid = std::stol(value());
     else if (a == "--threads") {
       auto n = parse_size(value());
       if (!n || *n == 0 || *n > 256) throw std::invalid_argument("bad --threads");

@@ -19,6 +19,9 @@ struct options {
   unsigned threads = 2;
   std::size_t chunk = 1 << 20;  // bytes per body write
   bool verbose = false;
+  // --parent-pid N: exit when that process (the test that started us) dies, even by a crash, so an orphaned server
+  // never holds the test runner's output pipe open (CTest would wait on it forever).
+  long parent_pid = 0;
 };
 
 // Throws std::invalid_argument with a message for bad arguments; exits 0 after printing --help.
