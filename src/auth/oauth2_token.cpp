@@ -5,6 +5,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <charconv>
 
 namespace ferry::auth {
@@ -21,20 +23,32 @@ http::request post_form(const http::url& uri, std::string body) {
   return req;
 }
 
-std::optional<long long> number_or_string(const boost::json::object& o, std::string_view key) {
+// An integer that services send as a number or a string ("3599"). nullopt: absent; an error: present but not an
+// integer a clock can hold (fractions, 1e300, "12abc", "" and wrong types are refused rather than guessed at).
+result<std::optional<long long>> integer_field(const boost::json::object& o, std::string_view key) {
   auto it = o.find(key);
-  if (it == o.end()) return std::nullopt;
+  if (it == o.end()) return std::optional<long long>();
   const auto& v = it->value();
-  if (v.is_int64()) return v.as_int64();
-  if (v.is_uint64()) return static_cast<long long>(v.as_uint64());
-  if (v.is_double()) return static_cast<long long>(v.as_double());
+  constexpr long long limit = 1LL << 40;  // ~35,000 years of seconds: far beyond any real value, far from overflow
+  auto bounded = [&](long long n) -> result<std::optional<long long>> {
+    if (n < -limit || n > limit) return failure(error::protocol_error, std::string(key) + " is out of range");
+    return std::optional<long long>(n);
+  };
+  if (v.is_int64()) return bounded(v.as_int64());
+  if (v.is_uint64()) return failure(error::protocol_error, std::string(key) + " is out of range");
+  if (v.is_double()) {
+    double d = v.as_double();
+    if (!(d >= -double(limit) && d <= double(limit)) || d != std::floor(d))
+      return failure(error::protocol_error, std::string(key) + " is not a whole number of seconds");
+    return bounded(static_cast<long long>(d));
+  }
   if (v.is_string()) {
     std::string_view s = v.get_string();
     long long n = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-    if (ec == std::errc() && p == s.data() + s.size()) return n;
+    if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) return bounded(n);
   }
-  return std::nullopt;
+  return failure(error::protocol_error, std::string(key) + " is not an integer");
 }
 
 std::string clean_code(std::string_view s) {
@@ -128,13 +142,26 @@ result<expiring_token> parse_token_response(std::string_view body, wall_clock::t
   }
   expiring_token out;
   out.value.access_token = std::string(token->value().get_string());
+  // It becomes an Authorization header value: a line break or control character there is an injection, not a token.
+  if (std::any_of(out.value.access_token.begin(), out.value.access_token.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    return bad("access_token contains control characters");
   if (auto t = o.find("token_type"); t != o.end() && t->value().is_string())
     out.value.token_type = std::string(t->value().get_string());
-  if (auto in = number_or_string(o, "expires_in")) {
-    if (*in <= 0 || *in > 10LL * 365 * 24 * 3600) return bad("implausible expires_in");
-    out.expires = now + std::chrono::seconds(*in);
-  } else if (auto on = number_or_string(o, "expires_on")) {
-    out.expires = wall_clock::time_point(std::chrono::seconds(*on));
+  constexpr long long ten_years = 10LL * 365 * 24 * 3600;
+  auto in = integer_field(o, "expires_in");
+  if (!in) return bad(in.error().message);
+  auto on = integer_field(o, "expires_on");
+  if (!on) return bad(on.error().message);
+  if (*in) {
+    if (**in <= 0 || **in > ten_years) return bad("implausible expires_in");
+    out.expires = now + std::chrono::seconds(**in);
+  } else if (*on) {
+    // Epoch seconds. A past value is passed on (the cache refuses an expired token); one before 1970 or more than ten
+    // years ahead is nonsense (and could overflow the clock).
+    auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    if (**on <= 0 || **on > now_s + ten_years) return bad("implausible expires_on");
+    out.expires = wall_clock::time_point(std::chrono::seconds(**on));
   } else {
     out.expires = now + std::chrono::minutes(30);  // no expiry given: assume a short life rather than forever
   }

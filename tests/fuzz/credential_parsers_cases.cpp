@@ -382,9 +382,8 @@ BOOST_AUTO_TEST_CASE(oauth2_token_response_mutations) {
   fuzz::mutator m({R"({"access_token":"ya29.)" + marker + R"(","expires_in":3599,"token_type":"Bearer"})",
                    R"({"token_type":"Bearer","expires_in":"3599","ext_expires_in":3599,"access_token":"eyJ0)" + marker +
                        R"("})",
-                   // No "expires_on" seed yet: mutated into a number past ~year 2262 it overflows the clock inside
-                   // parse_token_response (undefined behaviour, aborts the sanitizer build). Add
-                   // R"({"access_token":"eyJ..","expires_on":"1700003600","token_type":"Bearer"})" back once fixed.
+                   R"({"access_token":"eyJ0)" + marker + R"(","expires_on":"1700003600","token_type":"Bearer"})",
+                   R"({"access_token":"eyJ0)" + marker + R"(","expires_on":1700003600,"expires_in":"3599"})",
                    R"({"error":"invalid_grant","error_description":"Bad Request"})"});
   for (int i = 0; i < iterations; ++i) {
     std::string input = m.next();
@@ -412,12 +411,25 @@ BOOST_AUTO_TEST_CASE(oauth2_token_response_hostile) {
   BOOST_TEST(refused.error().service_code.find('\n') == std::string::npos);
 }
 
-// Found by these suites in oauth2_token.cpp (outside this change, reported instead of fixed), so not asserted
-// here: "expires_in"/"expires_on" numbers beyond long long (1e300, 99999999999999999999) are cast from double
-// (undefined behaviour); an "expires_on" beyond ~year 2262 ("99999999999") overflows the nanosecond clock
-// (undefined behaviour); a negative "expires_on" is accepted as an already-past expiry; an unparsable
-// "expires_in" ("", "12abc") silently becomes the 30-minute default; an access_token holding CR/LF is accepted
-// although it becomes an Authorization header value.
+// Found by these suites (and fixed): numbers a clock cannot hold, negative or unparsable expiries, and a token that
+// would inject a header line.
+BOOST_AUTO_TEST_CASE(oauth2_token_response_numbers_and_injection) {
+  auto parse = [](std::string_view body) {
+    auto r = parse_token_response(body, fixed_now, "token endpoint");
+    check_token_result(r, body);
+    return r;
+  };
+  const std::string tok = R"("access_token":"ya29.)" + marker + "\"";
+  for (std::string field : {"expires_in", "expires_on"})
+    for (std::string in : {"1e300", "-1e300", "99999999999999999999", "\"99999999999999999999\"", "99999999999",
+                           "\"\"", "\"12abc\"", "1.5", "true", "[]", "-5", "\"-5\""})
+      BOOST_TEST(!parse("{" + tok + ",\"" + field + "\":" + in + "}"), field << "=" << in);
+  auto on = parse("{" + tok + ",\"expires_on\":\"1700003600\"}");
+  BOOST_REQUIRE(on);
+  BOOST_TEST((*on->expires == wall_clock::time_point(std::chrono::seconds(1700003600))));
+  BOOST_TEST(!parse(R"({"access_token":"ya29.a\r\nX-Evil: 1","expires_in":3600})"));
+  BOOST_TEST(!parse(R"({"access_token":"ya29.a\u0000b","expires_in":3600})"));
+}
 
 // ---- Azure connection strings ---------------------------------------------------------------------------------
 
