@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "src/auth/aws_config_file.hpp"
+#include "tests/unit/unprivileged.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -206,9 +207,18 @@ BOOST_AUTO_TEST_CASE(unreadable_file) {
   temp_dir dir;
   auto p = dir.write("credentials", "[default]\naws_access_key_id = A\n");
   ::chmod(p.c_str(), 0);
-  if (::geteuid() == 0 || ::access(p.c_str(), R_OK) == 0) {
-    BOOST_TEST_MESSAGE("SKIPPED permission-denied case: running as root (or with CAP_DAC_OVERRIDE), so chmod 000 "
-                       "does not deny reading");
+  if (::geteuid() == 0) {
+    // Root reads mode 000 files: check as nobody instead (the directory opened up so only the file's mode decides).
+    ::chmod(dir.path.c_str(), 0755);
+    std::string why;
+    auto ok = ferry::test::run_unprivileged(
+        [&] {
+          auto r = load_aws_config_file(p, aws_file_kind::credentials);
+          return !r && r.error().kind == ferry::error::access_denied && r.error().message.find(p.string()) == 0u;
+        },
+        why);
+    if (!ok) BOOST_TEST_MESSAGE("SKIPPED permission-denied case: " << why);
+    else BOOST_TEST(*ok, "an unreadable credentials file must be access_denied naming the path");
     return;
   }
   auto r = load_aws_config_file(p, aws_file_kind::credentials);

@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "tests/unit/unprivileged.hpp"
+
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -343,8 +345,18 @@ BOOST_AUTO_TEST_CASE(files) {
   test::write_file(dir / "locked.json", json::serialize(authorized_user_json()));
   ::chmod((dir / "locked.json").c_str(), 0);
   if (::geteuid() == 0) {
-    BOOST_TEST_MESSAGE("google_key_file/files: running as root, where mode 000 does not deny reading; "
-                       "the permission-denied case is not testable here");
+    // Root reads mode 000 files; nobody cannot (the directory is opened up so only the file's mode decides).
+    ::chmod(dir.path().c_str(), 0755);
+    std::string why;
+    auto ok = test::run_unprivileged(
+        [&] {
+          auto r = load_google_key_file(dir / "locked.json");
+          return !r && r.error().kind == error::access_denied && mentions(r.error(), dir / "locked.json") &&
+                 mentions(r.error(), "permission denied") && !mentions(r.error(), client_secret);
+        },
+        why);
+    if (!ok) BOOST_TEST_MESSAGE("google_key_file/files: permission-denied case skipped: " << why);
+    else BOOST_TEST(*ok, "an unreadable key file must be access_denied naming the path");
   } else {
     auto denied = error_of(load_google_key_file(dir / "locked.json"));
     BOOST_TEST((denied.kind == error::access_denied));
