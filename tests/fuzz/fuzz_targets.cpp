@@ -1,7 +1,9 @@
 // libFuzzer entry point over the same parsers (build with clang: -DFERRY_FUZZ=ON, then
 // ./ferry_fuzz -runs=1000000 or ./ferry_fuzz corpus/). The first byte picks the parser: 0-3 the HTTP core
 // (http_parsers_cases.cpp), 4-10 credential material (credential_parsers_cases.cpp). To fuzz one parser only,
-// set FERRY_FUZZ_TARGET=<n>: the first byte is then ignored.
+// set FERRY_FUZZ_TARGET=<n>: the first byte is then ignored. The JSON/XML parsers need a start: seed them with
+// tests/fuzz/seeds/<n>/, e.g. FERRY_FUZZ_TARGET=8 ./ferry_fuzz -max_total_time=60 CORPUS tests/fuzz/seeds/8
+// (the parsers are compiled into ferry_fuzz with coverage instrumentation; Boost.JSON and pugixml are not).
 #include "ferry/service_error.hpp"
 #include "ferry/byte_range.hpp"
 #include "src/auth/aws_config_file.hpp"
