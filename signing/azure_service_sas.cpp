@@ -53,6 +53,14 @@ void append_line(std::string& s, std::string_view field) {
   s += '\n';
 }
 
+// The shared head of both string-to-sign layouts: "sp\nst\nse\ncanonicalizedResource\n".
+void append_head(std::string& s, const common_fields& c) {
+  append_line(s, c.permissions);
+  append_line(s, c.start);
+  append_line(s, c.expiry);
+  append_line(s, c.canonical_resource);
+}
+
 // The shared tail: "sv\nsr\nsnapshot\n[ses\n][srh\nsrq\n]rscc\nrscd\nrsce\nrscl\nrsct" (no trailing
 // newline). User delegation SAS from 2026-04-06 carries the signed request headers and query
 // parameters (srh, srq) after ses; ferry signs none, so both lines are empty.
@@ -95,10 +103,7 @@ result<azure_sas_token> azure_blob_service_sas(const azure_blob_sas_request& r, 
 
   azure_sas_token t;
   std::string& s = t.string_to_sign;
-  append_line(s, c->permissions);
-  append_line(s, c->start);
-  append_line(s, c->expiry);
-  append_line(s, c->canonical_resource);
+  append_head(s, *c);
   append_line(s, r.identifier);
   append_line(s, r.ip);
   append_line(s, c->protocol);
@@ -133,10 +138,7 @@ result<azure_sas_token> azure_blob_user_delegation_sas(const azure_blob_sas_requ
 
   azure_sas_token t;
   std::string& s = t.string_to_sign;
-  append_line(s, c->permissions);
-  append_line(s, c->start);
-  append_line(s, c->expiry);
-  append_line(s, c->canonical_resource);
+  append_head(s, *c);
   append_line(s, k.signed_oid);
   append_line(s, k.signed_tid);
   append_line(s, k.signed_start);
